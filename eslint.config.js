@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'bench-results/', 'test/elasticsearch/target/', 'test/elasticsearch/.data/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['server/**/*.ts', 'pipelines/**/*.ts'],
+    rules: {
+      // Configuration is read once, in server/config.
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through server/config.' }],
+    },
+  },
+  {
+    files: ['server/config/**/*.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['client/public/**/*.js'],
+    languageOptions: { globals: { document: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Intl: 'readonly' } },
+  },
+);

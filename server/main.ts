@@ -1,0 +1,61 @@
+/**
+ * The Framewatch process: reads configuration once, opens the store, seeds demo data when asked
+ * (`npm start`), listens, and closes cleanly on SIGTERM/SIGINT.
+ */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config/index.js';
+import { seedDemoData } from './services/demo.js';
+import { createStore } from './store/index.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`framewatch: ${error.message}\nSee .env.example for every setting.\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const demo = config.demoData || process.argv.includes('--demo');
+  const store = createStore(config);
+  await store.init();
+  const app = await buildApp({
+    store,
+    logger: {
+      level: config.logLevel,
+      ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } }),
+    },
+  });
+
+  if (demo) {
+    const seeded = await seedDemoData(store, { log: (m) => app.log.info(m) });
+    if (seeded > 0) app.log.info(`demo dataset stored: ${seeded} synthetic items, marked as demo data`);
+  }
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  const where = config.store === 'sqlite' ? config.sqliteFile : config.elasticsearch?.url;
+  process.stdout.write(
+    `\nFramewatch is running at ${address}/  (API docs: ${address}/docs; store: ${config.store} at ${where})\n\n`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info(`${signal}: closing`);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `framewatch: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+/** Sources CRUD: the watched channels, feeds and outlets. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NotFoundError } from '../domain/errors.js';
+import { Source, SourceInput, SourcePatch } from '../domain/schemas.js';
+import { ErrorResponse } from '../schemas/http.js';
+
+const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/sources',
+    { schema: { tags: ['sources'], summary: 'All sources', response: { 200: Type.Object({ sources: Type.Array(Source) }) } } },
+    async () => ({ sources: await app.store.listSources() }),
+  );
+
+  app.post(
+    '/sources',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Add a source',
+        body: SourceInput,
+        response: { 201: Source, 400: ErrorResponse, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await app.store.createSource(request.body)),
+  );
+
+  app.get(
+    '/sources/:id',
+    { schema: { tags: ['sources'], params: Params, response: { 200: Source, 404: ErrorResponse } } },
+    async (request) => {
+      const source = await app.store.getSource(request.params.id);
+      if (!source) throw new NotFoundError('source', request.params.id);
+      return source;
+    },
+  );
+
+  app.patch(
+    '/sources/:id',
+    {
+      schema: {
+        tags: ['sources'],
+        summary: 'Change a source',
+        params: Params,
+        body: SourcePatch,
+        response: { 200: Source, 400: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => app.store.updateSource(request.params.id, request.body),
+  );
+
+  app.delete(
+    '/sources/:id',
+    { schema: { tags: ['sources'], params: Params, response: { 204: Type.Null(), 404: ErrorResponse } } },
+    async (request, reply) => {
+      await app.store.deleteSource(request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,539 @@
+/**
+ * The Elasticsearch store: production and scale-out. Versioned indices behind aliases, explicit
+ * templates, bulk writes with retry and backoff, core features only (see ARCHITECTURE.md).
+ */
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import type { ElasticsearchConfig } from '../../config/index.js';
+import { AppError, ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch } from '../../domain/schemas.js';
+import type {
+  FramingMatrix,
+  ItemFilter,
+  ReleaseSpread,
+  ReleaseSpreadRequest,
+  SearchPage,
+  SearchRequest,
+  SplitField,
+  Store,
+  StoreCapabilities,
+  StoreHealth,
+  TermsField,
+  TermsRequest,
+  TermsResult,
+  Timeline,
+  TimelineRequest,
+  UpsertResult,
+} from '../port.js';
+import { engagementSnapshot, prepareItem, withoutRaw, type PreparedItem } from '../prepare.js';
+import {
+  computeSpread,
+  decodeCursor,
+  densify,
+  encodeCursor,
+  framingFromCounts,
+  type SparseBucket,
+  type SpreadRow,
+} from '../shared.js';
+import { snippets } from '../text.js';
+import { itemQuery } from './filter.js';
+import { ITEM_MAPPINGS, MAPPING_VERSION, SNAPSHOT_MAPPINGS, SOURCE_MAPPINGS } from './mappings.js';
+
+type ItemDoc = Item & { frameIds: string[]; revision: string; searchTitle: string; searchText: string };
+
+const FIELD: Record<SplitField | TermsField, string> = {
+  side: 'side',
+  platform: 'platform',
+  kind: 'kind',
+  frame: 'frameIds',
+  source: 'sourceId',
+  lang: 'lang',
+};
+
+const desc = (field: string): estypes.SortCombinations => ({ [field]: { order: 'desc' } });
+const SORTS: Record<'time' | 'views' | 'relevance', estypes.SortCombinations[]> = {
+  time: [desc('publishedAt'), desc('id')],
+  views: [desc('engagement.views'), desc('publishedAt'), desc('id')],
+  relevance: [desc('_score'), desc('publishedAt'), desc('id')],
+};
+
+const ITEM_KEYS: (keyof Item)[] = [
+  'id',
+  'platform',
+  'sourceId',
+  'externalId',
+  'kind',
+  'side',
+  'url',
+  'title',
+  'text',
+  'lang',
+  'publishedAt',
+  'collectedAt',
+  'editedAt',
+  'media',
+  'engagement',
+  'frames',
+  'entities',
+  'releaseId',
+  'forwardedFrom',
+  'sensitive',
+  'demo',
+  'contentHash',
+  'raw',
+];
+
+function docToItem(doc: Partial<ItemDoc>): Item {
+  const item: Record<string, unknown> = {};
+  for (const key of ITEM_KEYS) if (doc[key] !== undefined) item[key] = doc[key];
+  return item as Item;
+}
+
+const BULK_ATTEMPTS = 6;
+
+/** True for failures worth retrying: overload, unavailability, lost connections. */
+function transient(error: unknown): boolean {
+  if (
+    error instanceof errors.ConnectionError ||
+    error instanceof errors.TimeoutError ||
+    error instanceof errors.NoLivingConnectionsError
+  ) {
+    return true;
+  }
+  if (error instanceof errors.ResponseError) return error.statusCode === 429 || (error.statusCode ?? 0) >= 500;
+  return false;
+}
+
+export interface ElasticsearchStoreOptions extends ElasticsearchConfig {
+  /** Base of the exponential backoff between bulk retries (ms). */
+  retryBaseMs?: number;
+}
+
+export class ElasticsearchStore implements Store {
+  readonly capabilities: StoreCapabilities = {
+    distributed: true,
+    immediateVisibility: false,
+    maxCursorDepth: Number.POSITIVE_INFINITY,
+  };
+  readonly client: Client;
+  private readonly items: string;
+  private readonly snapshots: string;
+  private readonly sources: string;
+
+  constructor(private readonly options: ElasticsearchStoreOptions) {
+    this.client = new Client({
+      node: options.url,
+      ...(options.apiKey && { auth: { apiKey: options.apiKey } }),
+      ...(options.username && options.password && { auth: { username: options.username, password: options.password } }),
+      ...(options.caCertPath && { tls: { ca: readFileSync(options.caCertPath) } }),
+      maxRetries: 1,
+      requestTimeout: 30_000,
+    });
+    this.items = `${options.indexPrefix}-items`;
+    this.snapshots = `${options.indexPrefix}-snapshots`;
+    this.sources = `${options.indexPrefix}-sources`;
+  }
+
+  /** Runs a request, turning an unreachable or overloaded cluster into StoreUnavailableError. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (transient(error)) {
+        throw new StoreUnavailableError(`Elasticsearch is unavailable: ${(error as Error).message.slice(0, 200)}`);
+      }
+      throw error;
+    }
+  }
+
+  async init(): Promise<void> {
+    const { shards, replicas, indexPrefix } = this.options;
+    const indices: [string, estypes.MappingTypeMapping][] = [
+      [this.items, ITEM_MAPPINGS],
+      [this.snapshots, SNAPSHOT_MAPPINGS],
+      [this.sources, SOURCE_MAPPINGS],
+    ];
+    await this.call(async () => {
+      for (const [alias, mappings] of indices) {
+        await this.client.indices.putIndexTemplate({
+          name: alias,
+          index_patterns: [`${alias}-v*`],
+          priority: 100,
+          template: {
+            // An explicit interval keeps the "searchable within a second" promise even for shards
+            // that have not been searched lately (search-idle shards skip scheduled refreshes).
+            settings: { number_of_shards: shards, number_of_replicas: replicas, refresh_interval: '1s' },
+            mappings,
+          },
+          _meta: { framewatch: indexPrefix, mappingVersion: MAPPING_VERSION },
+        });
+        if (!(await this.client.indices.existsAlias({ name: alias }))) {
+          await this.client.indices.create(
+            { index: `${alias}-v${MAPPING_VERSION}`, aliases: { [alias]: { is_write_index: true } } },
+            { ignore: [400] },
+          );
+        }
+      }
+      await this.client.cluster.health({ index: indices.map(([a]) => a), wait_for_status: 'yellow', timeout: '30s' });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  async health(): Promise<StoreHealth> {
+    const started = performance.now();
+    try {
+      const h = await this.client.cluster.health({ timeout: '5s' }, { requestTimeout: 5000, maxRetries: 0 });
+      return {
+        ok: h.status !== 'red',
+        backend: 'elasticsearch',
+        latencyMs: performance.now() - started,
+        detail: `cluster ${h.cluster_name} ${h.status}, ${h.number_of_nodes} node(s)`,
+      };
+    } catch (error) {
+      return { ok: false, backend: 'elasticsearch', latencyMs: performance.now() - started, detail: (error as Error).message };
+    }
+  }
+
+  async sync(): Promise<void> {
+    await this.call(() => this.client.indices.refresh({ index: [this.items, this.snapshots, this.sources] }));
+  }
+
+  /**
+   * Sends bulk operations, retrying the failed ones (429/5xx per item, or the whole request on a
+   * transport failure) with exponential backoff. Resolves only when every operation is acknowledged.
+   */
+  private async bulk(operations: { action: estypes.BulkOperationContainer; doc: unknown }[]): Promise<void> {
+    let pending = operations;
+    const base = this.options.retryBaseMs ?? 200;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let retry: typeof pending = [];
+      try {
+        const response = await this.client.bulk({ operations: pending.flatMap((o) => [o.action, o.doc]) });
+        if (response.errors) {
+          response.items.forEach((entry, n) => {
+            const result = Object.values(entry)[0];
+            if (!result?.error) return;
+            if (result.status === 429 || result.status >= 500) retry.push(pending[n] as (typeof pending)[number]);
+            else
+              throw new AppError(
+                'store_rejected',
+                500,
+                `Elasticsearch refused a document: ${result.error.type}: ${result.error.reason ?? ''}`,
+              );
+          });
+        }
+      } catch (error) {
+        if (!transient(error)) throw error;
+        retry = pending;
+        if (attempt >= BULK_ATTEMPTS) {
+          throw new StoreUnavailableError(
+            `Elasticsearch did not acknowledge the write after ${attempt} attempts: ${(error as Error).message.slice(0, 200)}`,
+          );
+        }
+      }
+      if (retry.length > 0 && attempt >= BULK_ATTEMPTS) {
+        throw new StoreUnavailableError(`Elasticsearch kept refusing ${retry.length} document(s) as overloaded`);
+      }
+      pending = retry;
+      if (pending.length > 0) await sleep(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+    }
+  }
+
+  async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
+    if (inputs.length === 0) return [];
+    const prepared = inputs.map((input) => prepareItem(input, now));
+    const ids = [...new Set(prepared.map((p) => p.item.id))];
+    const existing = await this.call(() =>
+      this.client.mget<Pick<ItemDoc, 'revision' | 'engagement'>>({
+        index: this.items,
+        ids,
+        _source_includes: ['revision', 'engagement'],
+      }),
+    );
+    type State = Pick<ItemDoc, 'revision' | 'engagement'>;
+    const stored = new Map<string, State>();
+    for (const d of existing.docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
+    // Statuses are decided in input order (a repeated id in one batch sees its earlier copy), as in
+    // the embedded store; the last copy of each id is what gets written.
+    const latest = new Map<string, PreparedItem>();
+    const results = prepared.map((p, i): UpsertResult => {
+      const id = p.item.id;
+      const before = latest.get(id);
+      const previous: State | undefined = before
+        ? { revision: before.revision, engagement: before.item.engagement }
+        : stored.get(id);
+      latest.set(id, p);
+      return { index: i, id, status: !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated' };
+    });
+    const operations: { action: estypes.BulkOperationContainer; doc: unknown }[] = [];
+    for (const [id, p] of latest) {
+      const old = stored.get(id);
+      if (old?.revision === p.revision) continue;
+      const doc: ItemDoc = {
+        ...p.item,
+        frameIds: [...new Set(p.item.frames.map((f) => f.frameId))],
+        revision: p.revision,
+        searchTitle: p.searchTitle,
+        searchText: p.searchText,
+      };
+      operations.push({ action: { index: { _index: this.items, _id: id } }, doc });
+      const snapshot = engagementSnapshot(p.item);
+      const e = p.item.engagement;
+      const was = old?.engagement;
+      const changed =
+        !was ||
+        was.views !== e.views ||
+        was.forwards !== e.forwards ||
+        was.reactions !== e.reactions ||
+        was.comments !== e.comments;
+      if (snapshot && changed) {
+        operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${snapshot.at}` } }, doc: snapshot });
+      }
+    }
+    await this.bulk(operations);
+    return results;
+  }
+
+  async getItems(ids: string[]): Promise<Item[]> {
+    if (ids.length === 0) return [];
+    const response = await this.call(() => this.client.mget<ItemDoc>({ index: this.items, ids }));
+    return response.docs.flatMap((d) => ('found' in d && d.found && d._source ? [docToItem(d._source)] : []));
+  }
+
+  async countItems(filter: ItemFilter = {}): Promise<number> {
+    const r = await this.call(() => this.client.count({ index: this.items, query: itemQuery(filter) }));
+    return r.count;
+  }
+
+  async appendSnapshots(snapshots: EngagementSnapshot[]): Promise<number> {
+    await this.bulk(
+      snapshots.map((s) => {
+        const at = new Date(s.at).toISOString();
+        return { action: { index: { _index: this.snapshots, _id: `${s.itemId}:${at}` } }, doc: { ...s, at } };
+      }),
+    );
+    return snapshots.length;
+  }
+
+  async getSnapshots(itemId: string): Promise<EngagementSnapshot[]> {
+    const r = await this.call(() =>
+      this.client.search<EngagementSnapshot>({
+        index: this.snapshots,
+        query: { term: { itemId } },
+        sort: [{ at: 'asc' }],
+        size: 10_000,
+      }),
+    );
+    return r.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+  }
+
+  async searchItems(request: SearchRequest): Promise<SearchPage> {
+    const { filter } = request;
+    const sort = request.sort === 'relevance' && !filter.query ? 'time' : request.sort;
+    const relevance = sort === 'relevance';
+    const searchAfter = request.cursor ? decodeCursor(request.cursor, SORTS[sort].length) : undefined;
+    const r = await this.call(() =>
+      this.client.search<ItemDoc>({
+        index: this.items,
+        query: itemQuery(filter),
+        sort: SORTS[sort],
+        size: request.limit + 1,
+        track_total_hits: true,
+        track_scores: relevance,
+        _source_excludes: ['raw', 'revision', 'frameIds'],
+        ...(searchAfter && { search_after: searchAfter }),
+      }),
+    );
+    const hits = r.hits.hits;
+    const page = hits.slice(0, request.limit);
+    const last = page[page.length - 1];
+    const total = typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? 0);
+    return {
+      total,
+      hits: page.map((h) => {
+        const item = docToItem(h._source ?? {});
+        return {
+          item: withoutRaw(item),
+          score: relevance ? (h._score ?? null) : null,
+          snippets: snippets(item.title, item.text, filter.query),
+        };
+      }),
+      nextCursor: hits.length > request.limit && last?.sort ? encodeCursor(last.sort as (string | number)[]) : null,
+    };
+  }
+
+  async timeline(request: TimelineRequest): Promise<Timeline> {
+    type Buckets = { buckets: { key: number; doc_count: number; split?: { buckets: { key: string; doc_count: number }[] } }[] };
+    const r = await this.call(() =>
+      this.client.search<unknown, { timeline: Buckets }>({
+        index: this.items,
+        size: 0,
+        query: itemQuery(request.filter),
+        aggs: {
+          timeline: {
+            date_histogram: { field: 'publishedAt', calendar_interval: request.interval, min_doc_count: 1, time_zone: 'UTC' },
+            ...(request.split && { aggs: { split: { terms: { field: FIELD[request.split], size: 1000 } } } }),
+          },
+        },
+      }),
+    );
+    const sparse: SparseBucket[] = (r.aggregations?.timeline.buckets ?? []).map((b) => ({
+      startMs: b.key,
+      total: b.doc_count,
+      split: Object.fromEntries((b.split?.buckets ?? []).map((s) => [s.key, s.doc_count])),
+    }));
+    return {
+      interval: request.interval,
+      split: request.split ?? null,
+      buckets: densify(sparse, request.interval, request.filter),
+    };
+  }
+
+  async terms(request: TermsRequest): Promise<TermsResult> {
+    type Terms = { buckets: { key: string; doc_count: number }[] };
+    const r = await this.call(() =>
+      this.client.search<unknown, { terms: Terms }>({
+        index: this.items,
+        size: 0,
+        track_total_hits: true,
+        query: itemQuery(request.filter),
+        aggs: {
+          terms: {
+            terms: {
+              field: FIELD[request.field],
+              size: request.size,
+              // Exact counts across shards for the sizes dashboards ask for.
+              shard_size: Math.max(request.size * 10, 1000),
+              order: [{ _count: 'desc' }, { _key: 'asc' }],
+            },
+          },
+        },
+      }),
+    );
+    const total = typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? 0);
+    return {
+      field: request.field,
+      total,
+      buckets: (r.aggregations?.terms.buckets ?? []).map((b) => ({ key: String(b.key), count: b.doc_count })),
+    };
+  }
+
+  async framingMatrix(filter: ItemFilter): Promise<FramingMatrix> {
+    type Sides = { buckets: { key: string; doc_count: number; frames: { buckets: { key: string; doc_count: number }[] } }[] };
+    const r = await this.call(() =>
+      this.client.search<unknown, { sides: Sides }>({
+        index: this.items,
+        size: 0,
+        query: itemQuery(filter),
+        aggs: {
+          sides: {
+            terms: { field: 'side', size: 100 },
+            aggs: { frames: { terms: { field: 'frameIds', size: 1000 } } },
+          },
+        },
+      }),
+    );
+    const buckets = r.aggregations?.sides.buckets ?? [];
+    return framingFromCounts(
+      new Map(buckets.map((b) => [b.key, b.doc_count])),
+      buckets.flatMap((b) => b.frames.buckets.map((f) => ({ side: b.key, frame: f.key, count: f.doc_count }))),
+    );
+  }
+
+  async releaseSpread(request: ReleaseSpreadRequest): Promise<ReleaseSpread> {
+    const rows: SpreadRow[] = [];
+    let after: estypes.SortResults | undefined;
+    for (;;) {
+      const r = await this.call(() =>
+        this.client.search<Pick<ItemDoc, 'id' | 'sourceId' | 'side' | 'lang' | 'publishedAt' | 'engagement'>>({
+          index: this.items,
+          query: {
+            bool: {
+              should: [{ term: { releaseId: request.releaseId } }, { term: { id: request.releaseId } }],
+              minimum_should_match: 1,
+            },
+          },
+          _source_includes: ['id', 'sourceId', 'side', 'lang', 'publishedAt', 'engagement.views'],
+          sort: [{ publishedAt: 'asc' }, { id: 'asc' }],
+          size: 5000,
+          ...(after && { search_after: after }),
+        }),
+      );
+      for (const h of r.hits.hits) {
+        const s = h._source;
+        if (s)
+          rows.push({
+            id: s.id,
+            sourceId: s.sourceId,
+            side: s.side,
+            lang: s.lang,
+            publishedAt: s.publishedAt,
+            views: s.engagement?.views ?? 0,
+          });
+      }
+      const last = r.hits.hits[r.hits.hits.length - 1];
+      if (r.hits.hits.length < 5000 || !last?.sort) break;
+      after = last.sort;
+    }
+    if (rows.length === 0) throw new NotFoundError('release', request.releaseId);
+    const [original] = await this.getItems([request.releaseId]);
+    return computeSpread(request.releaseId, original ? withoutRaw(original) : null, rows, request.interval);
+  }
+
+  async listSources(): Promise<Source[]> {
+    const r = await this.call(() =>
+      this.client.search<Source>({ index: this.sources, size: 10_000, sort: [{ name: 'asc' }, { id: 'asc' }] }),
+    );
+    return r.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+  }
+
+  async getSource(id: string): Promise<Source | null> {
+    const r = await this.call(() => this.client.get<Source>({ index: this.sources, id }, { ignore: [404] }));
+    return r.found && r._source ? r._source : null;
+  }
+
+  async createSource(input: SourceInput, now = new Date()): Promise<Source> {
+    const at = now.toISOString();
+    const source: Source = {
+      id: input.id,
+      platform: input.platform,
+      handle: input.handle ?? null,
+      url: input.url ?? null,
+      name: input.name,
+      side: input.side,
+      type: input.type,
+      country: input.country ?? null,
+      lang: input.lang ?? null,
+      schedule: input.schedule ?? null,
+      enabled: input.enabled ?? true,
+      demo: input.demo ?? false,
+      createdAt: at,
+      updatedAt: at,
+    };
+    try {
+      await this.call(() => this.client.create({ index: this.sources, id: input.id, document: source, refresh: 'wait_for' }));
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 409)
+        throw new ConflictError(`source "${input.id}" already exists`);
+      throw error;
+    }
+    return source;
+  }
+
+  async updateSource(id: string, patch: SourcePatch, now = new Date()): Promise<Source> {
+    const current = await this.getSource(id);
+    if (!current) throw new NotFoundError('source', id);
+    const next: Source = { ...current, ...patch, updatedAt: now.toISOString() };
+    await this.call(() => this.client.index({ index: this.sources, id, document: next, refresh: 'wait_for' }));
+    return next;
+  }
+
+  async deleteSource(id: string): Promise<void> {
+    const r = await this.call(() => this.client.delete({ index: this.sources, id, refresh: 'wait_for' }, { ignore: [404] }));
+    if (r.result === 'not_found') throw new NotFoundError('source', id);
+  }
+}

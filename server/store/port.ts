@@ -1,0 +1,187 @@
+/**
+ * The store port: the only door to Framewatch's data. Two adapters implement it (SQLite embedded,
+ * Elasticsearch for production and scale-out) and one contract suite pins their answers.
+ * Callers never ask which backend they have; differences show as capability flags.
+ */
+import type {
+  EngagementSnapshot,
+  Item,
+  ItemInput,
+  Kind,
+  Platform,
+  Side,
+  Source,
+  SourceInput,
+  SourcePatch,
+} from '../domain/schemas.js';
+import type { SearchQueryAst } from './search-syntax.js';
+
+export interface ItemFilter {
+  /** Inclusive lower bound on publishedAt (ISO instant). */
+  from?: string;
+  /** Exclusive upper bound on publishedAt (ISO instant). */
+  to?: string;
+  sides?: Side[];
+  platforms?: Platform[];
+  kinds?: Kind[];
+  langs?: string[];
+  sourceIds?: string[];
+  frames?: string[];
+  releaseIds?: string[];
+  /** Full-text query, already parsed (see search-syntax.ts). */
+  query?: SearchQueryAst;
+}
+
+export type SearchSort = 'time' | 'relevance' | 'views';
+
+export interface SearchRequest {
+  filter: ItemFilter;
+  sort: SearchSort;
+  limit: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+/** A snippet as segments, so clients render matches as text (never as markup). */
+export interface Snippet {
+  field: 'title' | 'text';
+  segments: { text: string; match: boolean }[];
+}
+
+export interface SearchHit {
+  item: Omit<Item, 'raw'>;
+  score: number | null;
+  snippets: Snippet[];
+}
+
+export interface SearchPage {
+  total: number;
+  hits: SearchHit[];
+  nextCursor: string | null;
+}
+
+export type Interval = 'hour' | 'day' | 'week';
+export type SplitField = 'side' | 'platform' | 'kind' | 'frame';
+export type TermsField = 'source' | 'side' | 'lang' | 'frame' | 'platform' | 'kind';
+
+export interface TimelineRequest {
+  filter: ItemFilter;
+  interval: Interval;
+  split?: SplitField;
+}
+
+export interface TimelineBucket {
+  /** Start of the bucket (UTC; weeks start on Monday). */
+  start: string;
+  total: number;
+  /** Counts per split value (only when a split was asked for); an item with several frames counts once per frame. */
+  split: Record<string, number>;
+}
+
+export interface Timeline {
+  interval: Interval;
+  split: SplitField | null;
+  buckets: TimelineBucket[];
+}
+
+export interface TermsRequest {
+  filter: ItemFilter;
+  field: TermsField;
+  size: number;
+}
+
+export interface TermsResult {
+  field: TermsField;
+  /** Items matching the filter. */
+  total: number;
+  /** Sorted by count (desc), then key (asc). */
+  buckets: { key: string; count: number }[];
+}
+
+export interface FramingCell {
+  side: string;
+  frame: string;
+  count: number;
+  /** count / items of the side (0..1). */
+  share: number;
+}
+
+export interface FramingMatrix {
+  sides: { side: string; items: number }[];
+  frames: string[];
+  cells: FramingCell[];
+}
+
+export interface ReleaseSpreadRequest {
+  releaseId: string;
+  interval: Interval;
+}
+
+export interface ReleaseSpread {
+  releaseId: string;
+  original: Omit<Item, 'raw'> | null;
+  /** Copies: items of the release other than its original. */
+  pickups: number;
+  distinctSources: number;
+  distinctSides: number;
+  distinctLangs: number;
+  /** Latest views of the original and its copies. */
+  summedViews: number;
+  firstSeenPerSide: { side: string; firstSeenAt: string; itemId: string; delaySec: number | null }[];
+  /** Copies per bucket and running totals. */
+  curve: { start: string; pickups: number; cumulativePickups: number; views: number; cumulativeViews: number }[];
+}
+
+export type UpsertStatus = 'created' | 'updated' | 'unchanged';
+
+export interface UpsertResult {
+  index: number;
+  id: string;
+  status: UpsertStatus;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  backend: string;
+  latencyMs: number;
+  detail?: string;
+  items?: number;
+}
+
+export interface StoreCapabilities {
+  /** Several machines can serve and store (cluster). */
+  distributed: boolean;
+  /** Writes are visible to search immediately (no refresh interval). */
+  immediateVisibility: boolean;
+  /** Deepest page search can reach with cursors (Infinity when unbounded). */
+  maxCursorDepth: number;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+  /** Create or migrate storage; safe to call on every start. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+  health(): Promise<StoreHealth>;
+  /** Make every acknowledged write visible to search (tests, imports). */
+  sync(): Promise<void>;
+
+  /** Inputs are validated before this call; one result per input, in order. */
+  upsertItems(inputs: ItemInput[], now?: Date): Promise<UpsertResult[]>;
+  getItems(ids: string[]): Promise<Item[]>;
+  countItems(filter?: ItemFilter): Promise<number>;
+  appendSnapshots(snapshots: EngagementSnapshot[]): Promise<number>;
+  getSnapshots(itemId: string): Promise<EngagementSnapshot[]>;
+
+  searchItems(request: SearchRequest): Promise<SearchPage>;
+  timeline(request: TimelineRequest): Promise<Timeline>;
+  terms(request: TermsRequest): Promise<TermsResult>;
+  framingMatrix(filter: ItemFilter): Promise<FramingMatrix>;
+  releaseSpread(request: ReleaseSpreadRequest): Promise<ReleaseSpread>;
+
+  listSources(): Promise<Source[]>;
+  getSource(id: string): Promise<Source | null>;
+  createSource(input: SourceInput, now?: Date): Promise<Source>;
+  updateSource(id: string, patch: SourcePatch, now?: Date): Promise<Source>;
+  deleteSource(id: string): Promise<void>;
+}

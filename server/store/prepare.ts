@@ -1,0 +1,85 @@
+/**
+ * Turning a validated ItemInput into the stored Item, shared by both adapters so that ids, hashes,
+ * and the indexed text are identical whichever backend stores them.
+ */
+import { createHash } from 'node:crypto';
+import type { EngagementSnapshot, Item, ItemInput } from '../domain/schemas.js';
+import { fold, searchable } from './text.js';
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Deterministic item id: the same platform, source and external id always give the same id. */
+export function itemId(platform: string, sourceId: string, externalId: string): string {
+  return sha256(`${platform}\u0000${sourceId}\u0000${externalId}`).slice(0, 32);
+}
+
+export function contentHash(title: string, text: string): string {
+  return sha256(fold(`${title}\n${text}`).replace(/\s+/gu, ' ').trim()).slice(0, 32);
+}
+
+export interface PreparedItem {
+  item: Item;
+  /** Indexed (tokenized, folded) forms of title and text. */
+  searchTitle: string;
+  searchText: string;
+  /** Changes exactly when something an analyst could see changed (not collectedAt, not raw). */
+  revision: string;
+}
+
+const iso = (value: string) => new Date(value).toISOString();
+
+export function prepareItem(input: ItemInput, now: Date): PreparedItem {
+  const title = input.title ?? '';
+  const item: Item = {
+    id: itemId(input.platform, input.sourceId, input.externalId),
+    platform: input.platform,
+    sourceId: input.sourceId,
+    externalId: input.externalId,
+    kind: input.kind,
+    side: input.side ?? 'UNKNOWN',
+    url: input.url ?? null,
+    title,
+    text: input.text,
+    lang: input.lang ?? 'und',
+    publishedAt: iso(input.publishedAt),
+    collectedAt: input.collectedAt ? iso(input.collectedAt) : now.toISOString(),
+    editedAt: input.editedAt ? iso(input.editedAt) : null,
+    media: input.media ?? [],
+    engagement: {
+      views: input.engagement?.views ?? 0,
+      forwards: input.engagement?.forwards ?? 0,
+      reactions: input.engagement?.reactions ?? 0,
+      comments: input.engagement?.comments ?? 0,
+    },
+    frames: input.frames ?? [],
+    entities: input.entities ?? [],
+    releaseId: input.releaseId ?? null,
+    forwardedFrom: input.forwardedFrom ?? null,
+    sensitive: input.sensitive ?? false,
+    demo: input.demo ?? false,
+    contentHash: contentHash(title, input.text),
+    raw: input.raw,
+  };
+  const { collectedAt: _collectedAt, raw: _raw, ...visible } = item;
+  return {
+    item,
+    searchTitle: searchable(title),
+    searchText: searchable(input.text),
+    revision: sha256(JSON.stringify(visible)).slice(0, 32),
+  };
+}
+
+/** The snapshot an upsert records when an item arrives with engagement figures. */
+export function engagementSnapshot(item: Item): EngagementSnapshot | null {
+  const e = item.engagement;
+  if (e.views + e.forwards + e.reactions + e.comments === 0) return null;
+  return { itemId: item.id, at: item.collectedAt, ...e };
+}
+
+/** Removes the indexed-only fields an Item never carries out of the store. */
+export function withoutRaw(item: Item): Omit<Item, 'raw'> {
+  const { raw: _raw, ...rest } = item;
+  return rest;
+}

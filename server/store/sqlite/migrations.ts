@@ -1,0 +1,98 @@
+/**
+ * Versioned schema migrations for the embedded store. Each runs once, in order, in a transaction;
+ * the applied versions are recorded in schema_migrations.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'items, frames, full-text index, snapshots, sources',
+    sql: `
+      CREATE TABLE items (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        platform TEXT NOT NULL,
+        source_id TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        side TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        published_at TEXT NOT NULL,
+        published_ms INTEGER NOT NULL,
+        collected_at TEXT NOT NULL,
+        edited_at TEXT,
+        media TEXT NOT NULL,
+        views INTEGER NOT NULL,
+        forwards INTEGER NOT NULL,
+        reactions INTEGER NOT NULL,
+        comments INTEGER NOT NULL,
+        frames TEXT NOT NULL,
+        entities TEXT NOT NULL,
+        release_id TEXT,
+        forwarded_from TEXT,
+        sensitive INTEGER NOT NULL,
+        demo INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        raw TEXT
+      );
+      CREATE INDEX items_published ON items (published_ms, id);
+      CREATE INDEX items_side_published ON items (side, published_ms);
+      CREATE INDEX items_source ON items (source_id, published_ms);
+      CREATE INDEX items_release ON items (release_id) WHERE release_id IS NOT NULL;
+      CREATE INDEX items_views ON items (views, published_ms, id);
+      CREATE INDEX items_content_hash ON items (content_hash);
+
+      CREATE TABLE item_frames (
+        frame_id TEXT NOT NULL,
+        item_rowid INTEGER NOT NULL REFERENCES items (rowid) ON DELETE CASCADE,
+        PRIMARY KEY (frame_id, item_rowid)
+      ) WITHOUT ROWID;
+      CREATE INDEX item_frames_item ON item_frames (item_rowid);
+
+      -- Contentless: the indexed text is the folded token stream (see store/text.ts); snippets are
+      -- cut from items.text, so the index need not keep a second copy of every text.
+      CREATE VIRTUAL TABLE items_fts USING fts5 (
+        title, text,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+      );
+
+      CREATE TABLE snapshots (
+        item_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        views INTEGER,
+        forwards INTEGER,
+        reactions INTEGER,
+        comments INTEGER,
+        PRIMARY KEY (item_id, at)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE sources (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        handle TEXT,
+        url TEXT,
+        name TEXT NOT NULL,
+        side TEXT NOT NULL,
+        type TEXT NOT NULL,
+        country TEXT,
+        lang TEXT,
+        schedule TEXT,
+        enabled INTEGER NOT NULL,
+        demo INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,557 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3, WAL, FTS5). The default for a single
+ * machine; `npm start` runs on it with no other service.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
+import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch } from '../../domain/schemas.js';
+import type {
+  FramingMatrix,
+  Interval,
+  ItemFilter,
+  ReleaseSpread,
+  ReleaseSpreadRequest,
+  SearchPage,
+  SearchRequest,
+  SplitField,
+  Store,
+  StoreCapabilities,
+  StoreHealth,
+  TermsRequest,
+  TermsResult,
+  Timeline,
+  TimelineRequest,
+  UpsertResult,
+} from '../port.js';
+import { engagementSnapshot, prepareItem, withoutRaw, type PreparedItem } from '../prepare.js';
+import {
+  computeSpread,
+  decodeCursor,
+  densify,
+  encodeCursor,
+  framingFromCounts,
+  type SparseBucket,
+  type SpreadRow,
+} from '../shared.js';
+import { snippets } from '../text.js';
+import { ftsExpression, whereClause } from './filter.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+const HOUR = 3_600_000;
+const BUCKET_SQL: Record<Interval, string> = {
+  hour: `(i.published_ms / ${HOUR}) * ${HOUR}`,
+  day: `(i.published_ms / ${24 * HOUR}) * ${24 * HOUR}`,
+  // Weeks start on Monday; 1970-01-05 was one (see store/shared.ts).
+  week: `((i.published_ms - ${96 * HOUR}) / ${168 * HOUR}) * ${168 * HOUR} + ${96 * HOUR}`,
+};
+const SPLIT_COLUMN: Record<Exclude<SplitField, 'frame'>, string> = {
+  side: 'i.side',
+  platform: 'i.platform',
+  kind: 'i.kind',
+};
+const TERMS_COLUMN = { source: 'i.source_id', side: 'i.side', lang: 'i.lang', platform: 'i.platform', kind: 'i.kind' };
+
+/** Sort keys, all descending; the last one (id) makes the order total so cursors never skip. */
+const SORT_KEYS = {
+  time: ['published_ms', 'id'],
+  views: ['views', 'published_ms', 'id'],
+  relevance: ['score', 'published_ms', 'id'],
+} as const;
+
+const parse = <T>(text: unknown): T => JSON.parse(String(text)) as T;
+
+function rowToItem(row: Row): Item {
+  return {
+    id: String(row.id),
+    platform: row.platform as Item['platform'],
+    sourceId: String(row.source_id),
+    externalId: String(row.external_id),
+    kind: row.kind as Item['kind'],
+    side: row.side as Item['side'],
+    url: (row.url as string | null) ?? null,
+    title: String(row.title),
+    text: String(row.text),
+    lang: String(row.lang),
+    publishedAt: String(row.published_at),
+    collectedAt: String(row.collected_at),
+    editedAt: (row.edited_at as string | null) ?? null,
+    media: parse(row.media),
+    engagement: {
+      views: Number(row.views),
+      forwards: Number(row.forwards),
+      reactions: Number(row.reactions),
+      comments: Number(row.comments),
+    },
+    frames: parse(row.frames),
+    entities: parse(row.entities),
+    releaseId: (row.release_id as string | null) ?? null,
+    forwardedFrom: (row.forwarded_from as string | null) ?? null,
+    sensitive: row.sensitive === 1,
+    demo: row.demo === 1,
+    contentHash: String(row.content_hash),
+    ...(row.raw === null || row.raw === undefined ? {} : { raw: parse(row.raw) }),
+  };
+}
+
+function rowToSource(row: Row): Source {
+  return {
+    id: String(row.id),
+    platform: row.platform as Source['platform'],
+    handle: (row.handle as string | null) ?? null,
+    url: (row.url as string | null) ?? null,
+    name: String(row.name),
+    side: row.side as Source['side'],
+    type: row.type as Source['type'],
+    country: (row.country as string | null) ?? null,
+    lang: (row.lang as string | null) ?? null,
+    schedule: (row.schedule as string | null) ?? null,
+    enabled: row.enabled === 1,
+    demo: row.demo === 1,
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+  };
+}
+
+const UNAVAILABLE = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_FULL',
+  'SQLITE_IOERR',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+]);
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:'. */
+  file: string;
+}
+
+export class SqliteStore implements Store {
+  readonly capabilities: StoreCapabilities = {
+    distributed: false,
+    immediateVisibility: true,
+    maxCursorDepth: Number.POSITIVE_INFINITY,
+  };
+  private db: Database.Database | null = null;
+
+  constructor(private readonly options: SqliteStoreOptions) {}
+
+  private get conn(): Database.Database {
+    if (!this.db) throw new StoreUnavailableError('the embedded store is closed');
+    return this.db;
+  }
+
+  /** Runs fn, turning engine-level outages (locked, full, I/O) into StoreUnavailableError. */
+  private run<T>(fn: (db: Database.Database) => T): T {
+    try {
+      return fn(this.conn);
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if ([...UNAVAILABLE].some((c) => code.startsWith(c))) {
+        throw new StoreUnavailableError(`the embedded store cannot write right now (${code})`);
+      }
+      throw error;
+    }
+  }
+
+  async init(): Promise<void> {
+    if (this.options.file !== ':memory:') mkdirSync(dirname(this.options.file), { recursive: true });
+    const db = new Database(this.options.file);
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode keeps committed transactions across process crashes; FULL adds power-loss
+    // durability, which an acknowledged ingest promises.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT, applied_at TEXT)');
+    const applied = new Set(
+      (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+      })();
+    }
+    this.db = db;
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = null;
+  }
+
+  async health(): Promise<StoreHealth> {
+    const started = performance.now();
+    try {
+      const row = this.conn.prepare('SELECT count(*) AS n FROM items').get() as { n: number };
+      return { ok: true, backend: 'sqlite', latencyMs: performance.now() - started, items: row.n };
+    } catch (error) {
+      return { ok: false, backend: 'sqlite', latencyMs: performance.now() - started, detail: (error as Error).message };
+    }
+  }
+
+  async sync(): Promise<void> {
+    // Committed transactions are visible immediately.
+  }
+
+  async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
+    const prepared = inputs.map((input) => prepareItem(input, now));
+    return this.run((db) => {
+      const find = db.prepare('SELECT rowid, revision, views, forwards, reactions, comments FROM items WHERE id = ?');
+      const columns =
+        'id, platform, source_id, external_id, kind, side, url, title, text, lang, published_at, published_ms, collected_at, edited_at, media, views, forwards, reactions, comments, frames, entities, release_id, forwarded_from, sensitive, demo, content_hash, revision, raw';
+      const insert = db.prepare(
+        `INSERT INTO items (${columns}) VALUES (${columns
+          .split(', ')
+          .map(() => '?')
+          .join(', ')})`,
+      );
+      const update = db.prepare(
+        `UPDATE items SET ${columns
+          .split(', ')
+          .slice(1)
+          .map((c) => `${c} = ?`)
+          .join(', ')} WHERE rowid = ?`,
+      );
+      const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
+      const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)');
+      const framesDelete = db.prepare('DELETE FROM item_frames WHERE item_rowid = ?');
+      const frameInsert = db.prepare('INSERT OR IGNORE INTO item_frames (frame_id, item_rowid) VALUES (?, ?)');
+      const snapshotInsert = db.prepare(
+        'INSERT OR REPLACE INTO snapshots (item_id, at, views, forwards, reactions, comments) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const values = (p: PreparedItem) => {
+        const it = p.item;
+        return [
+          it.id,
+          it.platform,
+          it.sourceId,
+          it.externalId,
+          it.kind,
+          it.side,
+          it.url,
+          it.title,
+          it.text,
+          it.lang,
+          it.publishedAt,
+          Date.parse(it.publishedAt),
+          it.collectedAt,
+          it.editedAt,
+          JSON.stringify(it.media),
+          it.engagement.views,
+          it.engagement.forwards,
+          it.engagement.reactions,
+          it.engagement.comments,
+          JSON.stringify(it.frames),
+          JSON.stringify(it.entities),
+          it.releaseId,
+          it.forwardedFrom,
+          it.sensitive ? 1 : 0,
+          it.demo ? 1 : 0,
+          it.contentHash,
+          p.revision,
+          it.raw === undefined ? null : JSON.stringify(it.raw),
+        ];
+      };
+      const index = (rowid: number | bigint, p: PreparedItem) => {
+        ftsInsert.run(rowid, p.searchTitle, p.searchText);
+        for (const f of p.item.frames) frameInsert.run(f.frameId, rowid);
+      };
+      return db.transaction(() =>
+        prepared.map((p, i): UpsertResult => {
+          const it = p.item;
+          const existing = find.get(it.id) as Row | undefined;
+          const snapshot = engagementSnapshot(it);
+          const record = () => {
+            if (snapshot) {
+              snapshotInsert.run(
+                snapshot.itemId,
+                snapshot.at,
+                snapshot.views,
+                snapshot.forwards,
+                snapshot.reactions,
+                snapshot.comments,
+              );
+            }
+          };
+          if (!existing) {
+            const info = insert.run(...values(p));
+            index(info.lastInsertRowid, p);
+            record();
+            return { index: i, id: it.id, status: 'created' };
+          }
+          if (existing.revision === p.revision) return { index: i, id: it.id, status: 'unchanged' };
+          const rowid = Number(existing.rowid);
+          update.run(...values(p).slice(1), rowid);
+          ftsDelete.run(rowid);
+          framesDelete.run(rowid);
+          index(rowid, p);
+          const e = it.engagement;
+          if (
+            e.views !== existing.views ||
+            e.forwards !== existing.forwards ||
+            e.reactions !== existing.reactions ||
+            e.comments !== existing.comments
+          ) {
+            record();
+          }
+          return { index: i, id: it.id, status: 'updated' };
+        }),
+      )();
+    });
+  }
+
+  async getItems(ids: string[]): Promise<Item[]> {
+    if (ids.length === 0) return [];
+    const rows = this.run((db) =>
+      db.prepare(`SELECT * FROM items WHERE id IN (${ids.map(() => '?').join(', ')})`).all(...ids),
+    ) as Row[];
+    const byId = new Map(rows.map((r) => [String(r.id), rowToItem(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async countItems(filter: ItemFilter = {}): Promise<number> {
+    const where = whereClause(filter);
+    const row = this.run((db) => db.prepare(`SELECT count(*) AS n FROM items i WHERE ${where.sql}`).get(...where.params)) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async appendSnapshots(snapshots: EngagementSnapshot[]): Promise<number> {
+    return this.run((db) => {
+      const upsert = db.prepare(
+        'INSERT OR REPLACE INTO snapshots (item_id, at, views, forwards, reactions, comments) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      return db.transaction(() => {
+        for (const s of snapshots) {
+          upsert.run(
+            s.itemId,
+            new Date(s.at).toISOString(),
+            s.views ?? null,
+            s.forwards ?? null,
+            s.reactions ?? null,
+            s.comments ?? null,
+          );
+        }
+        return snapshots.length;
+      })();
+    });
+  }
+
+  async getSnapshots(itemId: string): Promise<EngagementSnapshot[]> {
+    const rows = this.run((db) => db.prepare('SELECT * FROM snapshots WHERE item_id = ? ORDER BY at').all(itemId)) as Row[];
+    return rows.map((r) => {
+      const s: EngagementSnapshot = { itemId: String(r.item_id), at: String(r.at) };
+      for (const k of ['views', 'forwards', 'reactions', 'comments'] as const) {
+        if (r[k] !== null && r[k] !== undefined) s[k] = Number(r[k]);
+      }
+      return s;
+    });
+  }
+
+  async searchItems(request: SearchRequest): Promise<SearchPage> {
+    const { filter } = request;
+    const sort = request.sort === 'relevance' && !filter.query ? 'time' : request.sort;
+    const keys = SORT_KEYS[sort];
+    const relevance = sort === 'relevance' && filter.query !== undefined;
+    const where = whereClause(filter, { fullText: !relevance });
+    const from = relevance ? `items i JOIN items_fts ON items_fts.rowid = i.rowid AND items_fts MATCH ?` : 'items i';
+    const fromParams = relevance && filter.query ? [ftsExpression(filter.query)] : [];
+    // Title matches weigh twice as much as text matches (as in the Elasticsearch adapter).
+    const score = relevance ? '-bm25(items_fts, 2.0, 1.0)' : 'NULL';
+    const inner = `SELECT i.*, ${score} AS score FROM ${from} WHERE ${where.sql}`;
+    const params: unknown[] = [...fromParams, ...where.params];
+    let cursorSql = '';
+    if (request.cursor) {
+      const values = decodeCursor(request.cursor, keys.length);
+      // Lexicographic "after" for descending keys: k1 < v1 OR (k1 = v1 AND k2 < v2) OR ...
+      const ors: string[] = [];
+      keys.forEach((key, n) => {
+        const eqs = keys.slice(0, n).map((k) => `${k} = ?`);
+        ors.push([...eqs, `${key} < ?`].join(' AND '));
+        params.push(...values.slice(0, n + 1));
+      });
+      cursorSql = `WHERE (${ors.map((o) => `(${o})`).join(' OR ')})`;
+    }
+    const order = keys.map((k) => `${k} DESC`).join(', ');
+    const rows = this.run((db) =>
+      db.prepare(`SELECT * FROM (${inner}) ${cursorSql} ORDER BY ${order} LIMIT ?`).all(...params, request.limit + 1),
+    ) as Row[];
+    const total = relevance
+      ? (
+          this.run((db) =>
+            db.prepare(`SELECT count(*) AS n FROM ${from} WHERE ${where.sql}`).get(...fromParams, ...where.params),
+          ) as {
+            n: number;
+          }
+        ).n
+      : await this.countItems(filter);
+    const page = rows.slice(0, request.limit);
+    const last = page[page.length - 1];
+    return {
+      total,
+      hits: page.map((row) => {
+        const item = rowToItem(row);
+        return {
+          item: withoutRaw(item),
+          score: relevance ? Number(row.score) : null,
+          snippets: snippets(item.title, item.text, filter.query),
+        };
+      }),
+      nextCursor: rows.length > request.limit && last ? encodeCursor(keys.map((k) => last[k] as string | number)) : null,
+    };
+  }
+
+  async timeline(request: TimelineRequest): Promise<Timeline> {
+    const where = whereClause(request.filter);
+    const bucket = BUCKET_SQL[request.interval];
+    const totals = this.run((db) =>
+      db.prepare(`SELECT ${bucket} AS b, count(*) AS n FROM items i WHERE ${where.sql} GROUP BY b`).all(...where.params),
+    ) as { b: number; n: number }[];
+    const sparse = new Map<number, SparseBucket>(totals.map((t) => [t.b, { startMs: t.b, total: t.n, split: {} }]));
+    if (request.split) {
+      const sql =
+        request.split === 'frame'
+          ? `SELECT ${bucket} AS b, f.frame_id AS k, count(*) AS n FROM items i JOIN item_frames f ON f.item_rowid = i.rowid WHERE ${where.sql} GROUP BY b, k`
+          : `SELECT ${bucket} AS b, ${SPLIT_COLUMN[request.split]} AS k, count(*) AS n FROM items i WHERE ${where.sql} GROUP BY b, k`;
+      const rows = this.run((db) => db.prepare(sql).all(...where.params)) as { b: number; k: string; n: number }[];
+      for (const r of rows) {
+        const b = sparse.get(r.b);
+        if (b) b.split[r.k] = r.n;
+      }
+    }
+    return {
+      interval: request.interval,
+      split: request.split ?? null,
+      buckets: densify([...sparse.values()], request.interval, request.filter),
+    };
+  }
+
+  async terms(request: TermsRequest): Promise<TermsResult> {
+    const where = whereClause(request.filter);
+    const sql =
+      request.field === 'frame'
+        ? `SELECT f.frame_id AS k, count(*) AS n FROM items i JOIN item_frames f ON f.item_rowid = i.rowid WHERE ${where.sql} GROUP BY k`
+        : `SELECT ${TERMS_COLUMN[request.field]} AS k, count(*) AS n FROM items i WHERE ${where.sql} GROUP BY k`;
+    const rows = this.run((db) => db.prepare(`${sql} ORDER BY n DESC, k ASC LIMIT ?`).all(...where.params, request.size)) as {
+      k: string;
+      n: number;
+    }[];
+    return {
+      field: request.field,
+      total: await this.countItems(request.filter),
+      buckets: rows.map((r) => ({ key: r.k, count: r.n })),
+    };
+  }
+
+  async framingMatrix(filter: ItemFilter): Promise<FramingMatrix> {
+    const where = whereClause(filter);
+    const sides = this.run((db) =>
+      db.prepare(`SELECT i.side AS side, count(*) AS n FROM items i WHERE ${where.sql} GROUP BY i.side`).all(...where.params),
+    ) as { side: string; n: number }[];
+    const cells = this.run((db) =>
+      db
+        .prepare(
+          `SELECT i.side AS side, f.frame_id AS frame, count(*) AS count FROM items i JOIN item_frames f ON f.item_rowid = i.rowid WHERE ${where.sql} GROUP BY i.side, f.frame_id`,
+        )
+        .all(...where.params),
+    ) as { side: string; frame: string; count: number }[];
+    return framingFromCounts(new Map(sides.map((s) => [s.side, s.n])), cells);
+  }
+
+  async releaseSpread(request: ReleaseSpreadRequest): Promise<ReleaseSpread> {
+    const [original] = await this.getItems([request.releaseId]);
+    const rows = this.run((db) =>
+      db
+        .prepare(
+          'SELECT id, source_id AS sourceId, side, lang, published_at AS publishedAt, views FROM items WHERE release_id = ? OR id = ?',
+        )
+        .all(request.releaseId, request.releaseId),
+    ) as SpreadRow[];
+    if (rows.length === 0) throw new NotFoundError('release', request.releaseId);
+    return computeSpread(request.releaseId, original ? withoutRaw(original) : null, rows, request.interval);
+  }
+
+  async listSources(): Promise<Source[]> {
+    return (this.run((db) => db.prepare('SELECT * FROM sources ORDER BY name, id').all()) as Row[]).map(rowToSource);
+  }
+
+  async getSource(id: string): Promise<Source | null> {
+    const row = this.run((db) => db.prepare('SELECT * FROM sources WHERE id = ?').get(id)) as Row | undefined;
+    return row ? rowToSource(row) : null;
+  }
+
+  async createSource(input: SourceInput, now = new Date()): Promise<Source> {
+    const at = now.toISOString();
+    try {
+      this.run((db) =>
+        db
+          .prepare(
+            'INSERT INTO sources (id, platform, handle, url, name, side, type, country, lang, schedule, enabled, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            input.id,
+            input.platform,
+            input.handle ?? null,
+            input.url ?? null,
+            input.name,
+            input.side,
+            input.type,
+            input.country ?? null,
+            input.lang ?? null,
+            input.schedule ?? null,
+            input.enabled === false ? 0 : 1,
+            input.demo ? 1 : 0,
+            at,
+            at,
+          ),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ConflictError(`source "${input.id}" already exists`);
+      }
+      throw error;
+    }
+    return (await this.getSource(input.id)) as Source;
+  }
+
+  async updateSource(id: string, patch: SourcePatch, now = new Date()): Promise<Source> {
+    const current = await this.getSource(id);
+    if (!current) throw new NotFoundError('source', id);
+    const next = { ...current, ...patch };
+    this.run((db) =>
+      db
+        .prepare(
+          'UPDATE sources SET platform = ?, handle = ?, url = ?, name = ?, side = ?, type = ?, country = ?, lang = ?, schedule = ?, enabled = ?, demo = ?, updated_at = ? WHERE id = ?',
+        )
+        .run(
+          next.platform,
+          next.handle,
+          next.url,
+          next.name,
+          next.side,
+          next.type,
+          next.country,
+          next.lang,
+          next.schedule,
+          next.enabled ? 1 : 0,
+          next.demo ? 1 : 0,
+          now.toISOString(),
+          id,
+        ),
+    );
+    return (await this.getSource(id)) as Source;
+  }
+
+  async deleteSource(id: string): Promise<void> {
+    const info = this.run((db) => db.prepare('DELETE FROM sources WHERE id = ?').run(id));
+    if (info.changes === 0) throw new NotFoundError('source', id);
+  }
+}

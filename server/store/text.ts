@@ -1,0 +1,112 @@
+/**
+ * Text handling shared by both adapters, so that they tokenize, fold and highlight identically:
+ * the contract suite can then demand the same hits and snippets from SQLite and Elasticsearch.
+ */
+import type { Snippet } from './port.js';
+import type { SearchQueryAst } from './search-syntax.js';
+
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const MARKS = /\p{Mn}/gu;
+
+/** Case and diacritics folded (й→и, ё→е, é→e); Hangul round-trips through NFD/NFC unchanged. */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(MARKS, '').normalize('NFC').toLowerCase();
+}
+
+/** Words as the search index sees them: runs of letters and digits, folded. */
+export function tokenize(text: string): string[] {
+  return fold(text).match(WORD) ?? [];
+}
+
+/** The indexed form of a field: its tokens joined by single spaces. */
+export function searchable(text: string): string {
+  return tokenize(text).join(' ');
+}
+
+function matcher(ast: SearchQueryAst): (word: string) => boolean {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const group of ast.must) {
+    for (const term of group) {
+      if (term.prefix) prefixes.push(term.tokens[0] ?? '');
+      else for (const t of term.tokens) exact.add(t);
+    }
+  }
+  return (word) => {
+    const w = fold(word);
+    return exact.has(w) || prefixes.some((p) => p.length > 0 && w.startsWith(p));
+  };
+}
+
+interface WordSpan {
+  start: number;
+  end: number;
+}
+
+function matchedSpans(text: string, isMatch: (w: string) => boolean): WordSpan[] {
+  const spans: WordSpan[] = [];
+  for (const m of text.matchAll(WORD)) {
+    if (isMatch(m[0])) spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return spans;
+}
+
+function segmentsOf(text: string, spans: WordSpan[], from: number, to: number) {
+  const segments: { text: string; match: boolean }[] = [];
+  let at = from;
+  for (const s of spans) {
+    if (s.end <= from || s.start >= to) continue;
+    if (s.start > at) segments.push({ text: text.slice(at, s.start), match: false });
+    segments.push({ text: text.slice(Math.max(s.start, from), Math.min(s.end, to)), match: true });
+    at = Math.min(s.end, to);
+  }
+  if (at < to) segments.push({ text: text.slice(at, to), match: false });
+  return segments;
+}
+
+const FRAGMENT = 220;
+
+/**
+ * Snippets for a hit: the title with its matches, and one fragment of the text around the densest
+ * run of matches. Segments carry plain text; the client marks matches without rendering markup.
+ */
+export function snippets(title: string, text: string, ast: SearchQueryAst | undefined): Snippet[] {
+  const out: Snippet[] = [];
+  if (!ast) {
+    if (text.length > 0) {
+      const end = Math.min(text.length, FRAGMENT);
+      out.push({ field: 'text', segments: [{ text: text.slice(0, end) + (end < text.length ? '…' : ''), match: false }] });
+    }
+    return out;
+  }
+  const isMatch = matcher(ast);
+  const titleSpans = matchedSpans(title, isMatch);
+  if (titleSpans.length > 0) out.push({ field: 'title', segments: segmentsOf(title, titleSpans, 0, title.length) });
+  const spans = matchedSpans(text, isMatch);
+  let from = 0;
+  if (spans.length > 0) {
+    // Start the fragment so that it covers the most matches within FRAGMENT characters.
+    let best = 0;
+    let bestCount = 0;
+    let j = 0;
+    for (let i = 0; i < spans.length; i++) {
+      while (j < spans.length && (spans[j]?.end ?? 0) - (spans[i]?.start ?? 0) <= FRAGMENT) j++;
+      if (j - i > bestCount) {
+        bestCount = j - i;
+        best = i;
+      }
+    }
+    const first = spans[best]?.start ?? 0;
+    from = Math.max(0, first - 40);
+    // Do not cut a word in half at the fragment's start.
+    while (from > 0 && /[\p{L}\p{N}]/u.test(text[from - 1] ?? '')) from--;
+  }
+  const to = Math.min(text.length, from + FRAGMENT);
+  if (to > from) {
+    const segments = segmentsOf(text, spans, from, to);
+    if (from > 0) segments.unshift({ text: '…', match: false });
+    if (to < text.length) segments.push({ text: '…', match: false });
+    out.push({ field: 'text', segments });
+  }
+  return out;
+}
