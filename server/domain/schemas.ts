@@ -171,6 +171,11 @@ export const SourceInput = Type.Object(
     lang: Type.Optional(Lang),
     schedule: Type.Optional(Type.String({ maxLength: 100, description: 'cron expression' })),
     enabled: Type.Optional(Type.Boolean()),
+    releaseSource: Type.Optional(
+      Type.Boolean({ description: 'Every item from this source opens a release unless it copies one' }),
+    ),
+    sensitive: Type.Optional(Type.Boolean({ description: 'Media from this source shows prisoners of war' })),
+    verified: Type.Optional(Type.Boolean({ description: 'Handle or URL checked by an analyst' })),
     demo: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -194,9 +199,17 @@ export const Source = Type.Object({
   lang: Type.Union([Type.String(), Type.Null()]),
   schedule: Type.Union([Type.String(), Type.Null()]),
   enabled: Type.Boolean(),
+  releaseSource: Type.Boolean(),
+  sensitive: Type.Boolean(),
+  verified: Type.Boolean(),
   demo: Type.Boolean(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
+  lastRunAt: Type.Union([Type.String(), Type.Null()]),
+  lastRunStatus: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  /** Items this source's runs have created, all runs together. */
+  itemsCollected: Type.Integer(),
 });
 export type Source = Static<typeof Source>;
 
@@ -211,3 +224,14 @@ export const Release = Type.Object({
   publishedAt: Type.String(),
 });
 export type Release = Static<typeof Release>;
+
+/** What one collection run of a source did; recorded on the source. */
+export const SourceRun = Type.Object({
+  at: Type.String(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  created: Type.Integer({ minimum: 0 }),
+  /** Collector state to keep for the next run (cursors, ETag); unchanged when absent. */
+  state: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null()]))),
+});
+export type SourceRun = Static<typeof SourceRun>;

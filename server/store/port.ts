@@ -13,6 +13,7 @@ import type {
   Source,
   SourceInput,
   SourcePatch,
+  SourceRun,
 } from '../domain/schemas.js';
 import type { SearchQueryAst } from './search-syntax.js';
 
@@ -184,4 +185,8 @@ export interface Store {
   createSource(input: SourceInput, now?: Date): Promise<Source>;
   updateSource(id: string, patch: SourcePatch, now?: Date): Promise<Source>;
   deleteSource(id: string): Promise<void>;
+  /** Records a collection run: last run, status, error, items created, and the collector's state. */
+  recordSourceRun(id: string, run: SourceRun): Promise<Source>;
+  /** The collector state a source's last run left (cursors, ETag). */
+  getSourceState(id: string): Promise<Record<string, string | number | null>>;
 }

@@ -3,7 +3,7 @@
  * cursors. Each adapter only fetches counts or rows; what they mean is decided here, once.
  */
 import { ValidationError } from '../domain/errors.js';
-import type { Item } from '../domain/schemas.js';
+import type { Item, Source, SourceInput, SourcePatch, SourceRun } from '../domain/schemas.js';
 import type { FramingMatrix, Interval, ReleaseSpread, TimelineBucket } from './port.js';
 
 const HOUR = 3_600_000;
@@ -153,4 +153,47 @@ export function decodeCursor(cursor: string, length: number): (string | number)[
     // fall through to the error below
   }
   throw new ValidationError('the cursor is not one this search returned; start again without it', 'cursor');
+}
+
+/** A new source from its input, with both adapters' defaults. */
+export function newSource(input: SourceInput, now: Date): Source {
+  const at = now.toISOString();
+  return {
+    id: input.id,
+    platform: input.platform,
+    handle: input.handle ?? null,
+    url: input.url ?? null,
+    name: input.name,
+    side: input.side,
+    type: input.type,
+    country: input.country ?? null,
+    lang: input.lang ?? null,
+    schedule: input.schedule ?? null,
+    enabled: input.enabled ?? true,
+    releaseSource: input.releaseSource ?? false,
+    sensitive: input.sensitive ?? false,
+    verified: input.verified ?? false,
+    demo: input.demo ?? false,
+    createdAt: at,
+    updatedAt: at,
+    lastRunAt: null,
+    lastRunStatus: null,
+    lastError: null,
+    itemsCollected: 0,
+  };
+}
+
+export function patchSource(current: Source, patch: SourcePatch, now: Date): Source {
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  return { ...current, ...defined, updatedAt: now.toISOString() };
+}
+
+export function withRun(current: Source, run: SourceRun): Source {
+  return {
+    ...current,
+    lastRunAt: run.at,
+    lastRunStatus: run.status,
+    lastError: run.status === 'failed' ? (run.error ?? 'failed') : null,
+    itemsCollected: current.itemsCollected + run.created,
+  };
 }

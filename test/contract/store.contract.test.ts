@@ -308,6 +308,33 @@ describe('store contract (SQLite and Elasticsearch on one corpus)', () => {
     }
   });
 
+  it('records source runs: status, error, items collected and collector state', async () => {
+    const input = aSource({ id: 'run-source', releaseSource: true });
+    for (const [, store] of adapters()) {
+      const created = await store.createSource(input, NOW);
+      expect(created).toMatchObject({ releaseSource: true, sensitive: false, lastRunAt: null, itemsCollected: 0 });
+      expect(await store.getSourceState('run-source')).toEqual({});
+      await store.recordSourceRun('run-source', {
+        at: '2026-02-01T01:00:00.000Z',
+        status: 'succeeded',
+        error: null,
+        created: 12,
+        state: { lastId: 4411 },
+      });
+      const failed = await store.recordSourceRun('run-source', {
+        at: '2026-02-01T02:00:00.000Z',
+        status: 'failed',
+        error: 'channel not found',
+        created: 0,
+      });
+      expect(failed).toMatchObject({ lastRunStatus: 'failed', lastError: 'channel not found', itemsCollected: 12 });
+      expect(await store.getSource('run-source')).toEqual(failed);
+      // A failed run without state keeps the state of the last good one.
+      expect(await store.getSourceState('run-source')).toEqual({ lastId: 4411 });
+      await store.deleteSource('run-source');
+    }
+  });
+
   it('keeps sources: create, read, update, delete, and refuses duplicates', async () => {
     const input = aSource({ id: 'contract-source', side: 'KR', type: 'media', country: 'KR' });
     for (const [, store] of adapters()) {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { ElasticsearchConfig } from '../../config/index.js';
 import { AppError, ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
-import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch } from '../../domain/schemas.js';
+import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
   FramingMatrix,
   ItemFilter,
@@ -33,6 +33,9 @@ import {
   densify,
   encodeCursor,
   framingFromCounts,
+  newSource,
+  patchSource,
+  withRun,
   type SparseBucket,
   type SpreadRow,
 } from '../shared.js';
@@ -173,6 +176,9 @@ export class ElasticsearchStore implements Store {
             { index: `${alias}-v${MAPPING_VERSION}`, aliases: { [alias]: { is_write_index: true } } },
             { ignore: [400] },
           );
+        } else {
+          // Fields added within a mapping version are additive: put them on the existing index.
+          await this.client.indices.putMapping({ index: alias, properties: mappings.properties ?? {} });
         }
       }
       await this.client.cluster.health({ index: indices.map(([a]) => a), wait_for_status: 'yellow', timeout: '30s' });
@@ -486,36 +492,34 @@ export class ElasticsearchStore implements Store {
 
   async listSources(): Promise<Source[]> {
     const r = await this.call(() =>
-      this.client.search<Source>({ index: this.sources, size: 10_000, sort: [{ name: 'asc' }, { id: 'asc' }] }),
+      this.client.search<Source>({
+        index: this.sources,
+        size: 10_000,
+        sort: [{ name: 'asc' }, { id: 'asc' }],
+        _source_excludes: ['collectorState'],
+      }),
     );
     return r.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
   }
 
   async getSource(id: string): Promise<Source | null> {
-    const r = await this.call(() => this.client.get<Source>({ index: this.sources, id }, { ignore: [404] }));
+    const r = await this.call(() =>
+      this.client.get<Source>({ index: this.sources, id, _source_excludes: ['collectorState'] }, { ignore: [404] }),
+    );
     return r.found && r._source ? r._source : null;
   }
 
   async createSource(input: SourceInput, now = new Date()): Promise<Source> {
-    const at = now.toISOString();
-    const source: Source = {
-      id: input.id,
-      platform: input.platform,
-      handle: input.handle ?? null,
-      url: input.url ?? null,
-      name: input.name,
-      side: input.side,
-      type: input.type,
-      country: input.country ?? null,
-      lang: input.lang ?? null,
-      schedule: input.schedule ?? null,
-      enabled: input.enabled ?? true,
-      demo: input.demo ?? false,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const source = newSource(input, now);
     try {
-      await this.call(() => this.client.create({ index: this.sources, id: input.id, document: source, refresh: 'wait_for' }));
+      await this.call(() =>
+        this.client.create({
+          index: this.sources,
+          id: input.id,
+          document: { ...source, collectorState: {} },
+          refresh: 'wait_for',
+        }),
+      );
     } catch (error) {
       if (error instanceof errors.ResponseError && error.statusCode === 409)
         throw new ConflictError(`source "${input.id}" already exists`);
@@ -527,9 +531,35 @@ export class ElasticsearchStore implements Store {
   async updateSource(id: string, patch: SourcePatch, now = new Date()): Promise<Source> {
     const current = await this.getSource(id);
     if (!current) throw new NotFoundError('source', id);
-    const next: Source = { ...current, ...patch, updatedAt: now.toISOString() };
-    await this.call(() => this.client.index({ index: this.sources, id, document: next, refresh: 'wait_for' }));
+    const next = patchSource(current, patch, now);
+    await this.call(() => this.client.update({ index: this.sources, id, doc: next, refresh: 'wait_for' }));
     return next;
+  }
+
+  async recordSourceRun(id: string, run: SourceRun): Promise<Source> {
+    const current = await this.getSource(id);
+    if (!current) throw new NotFoundError('source', id);
+    const next = withRun(current, run);
+    await this.call(() =>
+      this.client.update({
+        index: this.sources,
+        id,
+        doc: { ...next, ...(run.state && { collectorState: run.state }) },
+        refresh: 'wait_for',
+      }),
+    );
+    return next;
+  }
+
+  async getSourceState(id: string): Promise<Record<string, string | number | null>> {
+    const r = await this.call(() =>
+      this.client.get<{ collectorState?: Record<string, string | number | null> }>(
+        { index: this.sources, id, _source_includes: ['collectorState'] },
+        { ignore: [404] },
+      ),
+    );
+    if (!r.found) throw new NotFoundError('source', id);
+    return r._source?.collectorState ?? {};
   }
 
   async deleteSource(id: string): Promise<void> {

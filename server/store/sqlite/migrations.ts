@@ -95,4 +95,18 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'source flags, run status and collector state',
+    sql: `
+      ALTER TABLE sources ADD COLUMN release_source INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sources ADD COLUMN sensitive INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sources ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sources ADD COLUMN last_run_at TEXT;
+      ALTER TABLE sources ADD COLUMN last_run_status TEXT;
+      ALTER TABLE sources ADD COLUMN last_error TEXT;
+      ALTER TABLE sources ADD COLUMN items_collected INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sources ADD COLUMN collector_state TEXT NOT NULL DEFAULT '{}';
+    `,
+  },
 ];

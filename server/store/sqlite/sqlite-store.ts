@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
-import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch } from '../../domain/schemas.js';
+import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
   FramingMatrix,
   Interval,
@@ -32,6 +32,9 @@ import {
   densify,
   encodeCursor,
   framingFromCounts,
+  newSource,
+  patchSource,
+  withRun,
   type SparseBucket,
   type SpreadRow,
 } from '../shared.js';
@@ -97,23 +100,39 @@ function rowToItem(row: Row): Item {
   };
 }
 
+/** Source columns in the order they are written, with the Source field each holds. */
+const SOURCE_COLUMNS: [string, keyof Source][] = [
+  ['id', 'id'],
+  ['platform', 'platform'],
+  ['handle', 'handle'],
+  ['url', 'url'],
+  ['name', 'name'],
+  ['side', 'side'],
+  ['type', 'type'],
+  ['country', 'country'],
+  ['lang', 'lang'],
+  ['schedule', 'schedule'],
+  ['enabled', 'enabled'],
+  ['release_source', 'releaseSource'],
+  ['sensitive', 'sensitive'],
+  ['verified', 'verified'],
+  ['demo', 'demo'],
+  ['created_at', 'createdAt'],
+  ['updated_at', 'updatedAt'],
+  ['last_run_at', 'lastRunAt'],
+  ['last_run_status', 'lastRunStatus'],
+  ['last_error', 'lastError'],
+  ['items_collected', 'itemsCollected'],
+];
+const BOOLEAN_SOURCE_FIELDS = new Set<keyof Source>(['enabled', 'releaseSource', 'sensitive', 'verified', 'demo']);
+
 function rowToSource(row: Row): Source {
-  return {
-    id: String(row.id),
-    platform: row.platform as Source['platform'],
-    handle: (row.handle as string | null) ?? null,
-    url: (row.url as string | null) ?? null,
-    name: String(row.name),
-    side: row.side as Source['side'],
-    type: row.type as Source['type'],
-    country: (row.country as string | null) ?? null,
-    lang: (row.lang as string | null) ?? null,
-    schedule: (row.schedule as string | null) ?? null,
-    enabled: row.enabled === 1,
-    demo: row.demo === 1,
-    createdAt: String(row.created_at),
-    updatedAt: String(row.updated_at),
-  };
+  const source: Record<string, unknown> = {};
+  for (const [column, key] of SOURCE_COLUMNS) {
+    const value = row[column];
+    source[key] = BOOLEAN_SOURCE_FIELDS.has(key) ? value === 1 : (value ?? null);
+  }
+  return source as Source;
 }
 
 const UNAVAILABLE = new Set([
@@ -488,70 +507,62 @@ export class SqliteStore implements Store {
     return row ? rowToSource(row) : null;
   }
 
+  private writeSource(source: Source, mode: 'insert' | 'update'): void {
+    const values = SOURCE_COLUMNS.map(([, key]) => {
+      const v = source[key];
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    });
+    const columns = SOURCE_COLUMNS.map(([c]) => c);
+    this.run((db) =>
+      mode === 'insert'
+        ? db.prepare(`INSERT INTO sources (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...values)
+        : db.prepare(`UPDATE sources SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(...values, source.id),
+    );
+  }
+
   async createSource(input: SourceInput, now = new Date()): Promise<Source> {
-    const at = now.toISOString();
+    const source = newSource(input, now);
     try {
-      this.run((db) =>
-        db
-          .prepare(
-            'INSERT INTO sources (id, platform, handle, url, name, side, type, country, lang, schedule, enabled, demo, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(
-            input.id,
-            input.platform,
-            input.handle ?? null,
-            input.url ?? null,
-            input.name,
-            input.side,
-            input.type,
-            input.country ?? null,
-            input.lang ?? null,
-            input.schedule ?? null,
-            input.enabled === false ? 0 : 1,
-            input.demo ? 1 : 0,
-            at,
-            at,
-          ),
-      );
+      this.writeSource(source, 'insert');
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw new ConflictError(`source "${input.id}" already exists`);
       }
       throw error;
     }
-    return (await this.getSource(input.id)) as Source;
+    return source;
   }
 
   async updateSource(id: string, patch: SourcePatch, now = new Date()): Promise<Source> {
     const current = await this.getSource(id);
     if (!current) throw new NotFoundError('source', id);
-    const next = { ...current, ...patch };
-    this.run((db) =>
-      db
-        .prepare(
-          'UPDATE sources SET platform = ?, handle = ?, url = ?, name = ?, side = ?, type = ?, country = ?, lang = ?, schedule = ?, enabled = ?, demo = ?, updated_at = ? WHERE id = ?',
-        )
-        .run(
-          next.platform,
-          next.handle,
-          next.url,
-          next.name,
-          next.side,
-          next.type,
-          next.country,
-          next.lang,
-          next.schedule,
-          next.enabled ? 1 : 0,
-          next.demo ? 1 : 0,
-          now.toISOString(),
-          id,
-        ),
-    );
-    return (await this.getSource(id)) as Source;
+    const next = patchSource(current, patch, now);
+    this.writeSource(next, 'update');
+    return next;
   }
 
   async deleteSource(id: string): Promise<void> {
     const info = this.run((db) => db.prepare('DELETE FROM sources WHERE id = ?').run(id));
     if (info.changes === 0) throw new NotFoundError('source', id);
+  }
+
+  async recordSourceRun(id: string, run: SourceRun): Promise<Source> {
+    const current = await this.getSource(id);
+    if (!current) throw new NotFoundError('source', id);
+    const next = withRun(current, run);
+    this.run((db) =>
+      db.transaction(() => {
+        this.writeSource(next, 'update');
+        if (run.state) db.prepare('UPDATE sources SET collector_state = ? WHERE id = ?').run(JSON.stringify(run.state), id);
+      })(),
+    );
+    return next;
+  }
+
+  async getSourceState(id: string): Promise<Record<string, string | number | null>> {
+    const row = this.run((db) => db.prepare('SELECT collector_state FROM sources WHERE id = ?').get(id)) as
+      { collector_state: string } | undefined;
+    if (!row) throw new NotFoundError('source', id);
+    return parse(row.collector_state);
   }
 }
