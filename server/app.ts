@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { EventBus } from './events/bus.js';
 import { registerErrorHandling } from './plugins/errors.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { healthRoutes } from './routes/health.js';
@@ -21,11 +22,14 @@ import './domain/validate.js';
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
+    bus: EventBus;
   }
 }
 
 export interface AppOptions {
   store: Store;
+  /** Domain events; a fresh bus when the caller does not share one. */
+  bus?: EventBus;
   logger?: FastifyServerOptions['logger'];
 }
 
@@ -42,6 +46,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('store', options.store);
+  app.decorate('bus', options.bus ?? new EventBus());
   app.addSchema(ErrorResponse);
 
   await app.register(fastifySwagger, {

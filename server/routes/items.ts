@@ -88,7 +88,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `body: ${entries.length} items in one request; at most ${MAX_ITEMS_PER_REQUEST} are allowed, split the batch`,
         );
       }
-      const outcome = await ingestItems(app.store, entries);
+      const outcome = await ingestItems(app.store, entries, new Date(), app.bus);
       const count = (s: string) => outcome.results.filter((r) => r.status === s).length;
       const payload = {
         received: outcome.received,

@@ -6,7 +6,9 @@
 import { ItemInput, type ItemInput as ItemInputType } from '../domain/schemas.js';
 import { createChecker, type FieldError } from '../domain/validate.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
+import type { EventBus } from '../events/bus.js';
 import type { Store, UpsertResult } from '../store/port.js';
+import { withoutRaw } from '../store/prepare.js';
 
 export const MAX_ITEMS_PER_REQUEST = 10_000;
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
@@ -56,7 +58,29 @@ function sanitize(item: ItemInputType): ItemInputType {
   };
 }
 
-export async function ingestItems(store: Store, entries: IngestEntry[], now = new Date()): Promise<IngestOutcome> {
+/**
+ * Publishes what an acknowledged write changed: item:new / item:updated per item and one
+ * release:update per release that gained or changed copies. Unchanged items publish nothing.
+ */
+async function publish(store: Store, bus: EventBus, results: UpsertResult[]): Promise<void> {
+  const changed = results.filter((r) => r.status !== 'unchanged');
+  if (changed.length === 0) return;
+  const items = await store.getItems(changed.map((r) => r.id));
+  const status = new Map(changed.map((r) => [r.id, r.status]));
+  const releases = new Map<string, string[]>();
+  for (const item of items) {
+    bus.emit(status.get(item.id) === 'created' ? 'item:new' : 'item:updated', { item: withoutRaw(item) });
+    if (item.releaseId) releases.set(item.releaseId, [...(releases.get(item.releaseId) ?? []), item.id]);
+  }
+  for (const [releaseId, itemIds] of releases) bus.emit('release:update', { releaseId, itemIds });
+}
+
+export async function ingestItems(
+  store: Store,
+  entries: IngestEntry[],
+  now = new Date(),
+  bus?: EventBus,
+): Promise<IngestOutcome> {
   const errors: IngestError[] = [];
   const valid: { index: number; item: ItemInputType }[] = [];
   entries.forEach((entry, index) => {
@@ -101,6 +125,7 @@ export async function ingestItems(store: Store, entries: IngestEntry[], now = ne
           now,
         )
       : [];
+  if (bus) await publish(store, bus, stored);
   return {
     received: entries.length,
     results: stored.map((r, n) => ({ ...r, index: valid[n]?.index ?? r.index })),
