@@ -1,0 +1,465 @@
+/**
+ * Release linking: is a new item a copy of a release seen in the last 14 days? The linker keeps an
+ * in-memory index of recent items that the runner feeds (remember) and asks (link), in this order
+ * of certainty:
+ *
+ * 1. forward        it forwards a remembered post (t.me/<channel>/<id>);
+ * 2. link           it links a remembered item's URL (canonicalised, see canonicalUrl);
+ * 3. same_video     it embeds or links the same video (YouTube id, or the same media URL);
+ * 4. near_duplicate its text repeats a remembered text (MinHash over word 3-shingles of the folded
+ *                   text; Jaccard or containment above a threshold, both texts long enough), within
+ *                   the window after the release's first appearance;
+ * 5. new_release    none of the above, and it comes from a release source or is a video from an
+ *                   official (or military) source: it opens a release whose id is its own id.
+ *
+ * Entries older than the window (by publication time, relative to the newest item remembered) are
+ * evicted, so memory is bounded by the window's volume.
+ */
+import type { Kind, SourceType } from '../../server/domain/schemas.js';
+import { fold } from '../../server/store/text.js';
+
+export type LinkReason = 'forward' | 'link' | 'same_video' | 'near_duplicate' | 'new_release' | 'none';
+
+export interface LinkResult {
+  releaseId: string | null;
+  reason: LinkReason;
+  /** Estimated similarity for near_duplicate (Jaccard or containment, whichever decided). */
+  similarity?: number;
+  /** The remembered item the decision points at (forward, link, same_video, near_duplicate). */
+  matchedItemId?: string;
+}
+
+export interface LinkableItem {
+  /** The item's id: itemId(platform, sourceId, externalId) from server/store/prepare.ts. */
+  id: string;
+  sourceId: string;
+  side?: string;
+  publishedAt: string | Date;
+  url?: string;
+  title?: string;
+  text: string;
+  kind?: Kind;
+  media?: readonly { type: string; url?: string }[];
+  links?: readonly string[];
+  forwardedFrom?: { name?: string; url?: string } | string;
+}
+
+export interface RememberedItem extends LinkableItem {
+  releaseId: string | null;
+}
+
+export interface LinkCandidate extends LinkableItem {
+  /** The source is marked as a release source (its items open releases). */
+  releaseSource?: boolean;
+  sourceType?: SourceType;
+}
+
+export interface ReleaseLinkerOptions {
+  windowDays?: number;
+  /** Estimated Jaccard of 3-shingle sets at or above which texts are near-duplicates. */
+  jaccard?: number;
+  /** Share of the shorter text's shingles found in the longer one at or above which it is a copy. */
+  containment?: number;
+  /** Texts with fewer shingles never link by text: short generic posts look alike. */
+  minShingles?: number;
+}
+
+const DAY_MS = 86_400_000;
+const HASHES = 64;
+const ROWS = 2;
+const BANDS = HASHES / ROWS;
+const SHINGLE = 3;
+const MAX_TOKENS = 3_000;
+const MAX_BUCKET = 16;
+const MIN_COLLISIONS = 2;
+const EVICT_EVERY = 1_024;
+
+// ---------------------------------------------------------------------------------------------
+// URLs
+
+const TRACKING =
+  /^(utm_.*|fbclid|gclid|dclid|gbraid|wbraid|yclid|msclkid|mc_cid|mc_eid|igshid|igsh|si|feature|ref|ref_src|ref_url|_ga|_gl|spm|share|from|source|cmpid|ocid|s|t_source)$/iu;
+const YT_ID = /^[A-Za-z0-9_-]{11}$/u;
+
+function parseLoose(input: string): URL | null {
+  const trimmed = input.trim();
+  if (trimmed.length === 0 || trimmed.length > 4096) return null;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//iu.test(trimmed)
+    ? trimmed
+    : /^[\w-]+(\.[\w-]+)+(\/|$)/u.test(trimmed)
+      ? `https://${trimmed}`
+      : null;
+  if (!withScheme) return null;
+  try {
+    const url = new URL(withScheme);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The YouTube video id of a watch, short, shorts, embed or live URL; null for anything else. */
+export function youtubeId(input: string): string | null {
+  const url = parseLoose(input);
+  if (!url) return null;
+  const host = url.hostname.toLowerCase().replace(/^(www|m|music)\./u, '');
+  const parts = url.pathname.split('/').filter((p) => p.length > 0);
+  let id: string | null | undefined = null;
+  if (host === 'youtu.be') id = parts[0];
+  else if (host === 'youtube.com' || host === 'youtube-nocookie.com') {
+    if (parts[0] === 'watch') id = url.searchParams.get('v');
+    else if (parts[0] && ['shorts', 'embed', 'live', 'v', 'e'].includes(parts[0])) id = parts[1];
+  }
+  return id && YT_ID.test(id) ? id : null;
+}
+
+/**
+ * One spelling per address: https, no www., lower-case host, no fragment, no tracking parameters,
+ * sorted query, no trailing slash; t.me/s/x/1 and telegram.me/x/1 → t.me/x/1; every YouTube form →
+ * https://youtube.com/watch?v=ID. Null when the input is not an http(s) URL.
+ */
+export function canonicalUrl(input: string): string | null {
+  const yt = youtubeId(input);
+  if (yt) return `https://youtube.com/watch?v=${yt}`;
+  const url = parseLoose(input);
+  if (!url) return null;
+  let host = url.hostname
+    .toLowerCase()
+    .replace(/^www\./u, '')
+    .replace(/\.$/u, '');
+  let path = url.pathname.replace(/\/{2,}/gu, '/');
+  if (host === 'telegram.me' || host === 'telegram.dog') host = 't.me';
+  if (host === 't.me') {
+    // Channel usernames are case-insensitive; the web preview (/s/) shows the same post; the query
+    // (?single, ?embed=1, ?comment=) never changes which post it is.
+    const parts = path.split('/').filter((p) => p.length > 0);
+    if (parts[0] === 's') parts.shift();
+    if (parts[0] && parts[0] !== 'c') parts[0] = parts[0].toLowerCase();
+    return `https://t.me/${parts.join('/')}`.replace(/\/$/u, '');
+  }
+  if (path.length > 1) path = path.replace(/\/+$/u, '');
+  const params = [...url.searchParams.entries()]
+    .filter(([k]) => !TRACKING.test(k))
+    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const query = params.length > 0 ? `?${new URLSearchParams(params).toString()}` : '';
+  const port = url.port && url.port !== '80' && url.port !== '443' ? `:${url.port}` : '';
+  return `https://${host}${port}${path === '/' ? '' : path}${query}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// MinHash
+
+function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+const SEEDS = Uint32Array.from({ length: HASHES }, (_, i) => mix32(0x9e3779b9 ^ mix32(i + 1)));
+
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const URLS = /(?:https?:\/\/|www\.)\S+|\bt\.me\/\S+/giu;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+interface Signature {
+  mins: Uint32Array;
+  /** Distinct shingles (approximately: distinct shingle hashes). */
+  size: number;
+}
+
+/** MinHash signature of a text's word 3-shingles, or null when it has too few to compare. */
+function signature(text: string, minShingles: number): Signature | null {
+  const tokens = fold(text.replace(URLS, ' ')).match(WORD);
+  if (!tokens || tokens.length < SHINGLE + minShingles - 1) return null;
+  const n = Math.min(tokens.length, MAX_TOKENS);
+  const hashes = new Set<number>();
+  const th = new Uint32Array(n);
+  for (let i = 0; i < n; i++) th[i] = fnv(tokens[i] as string);
+  for (let i = 0; i + SHINGLE <= n; i++) {
+    hashes.add(mix32((th[i] as number) ^ mix32((th[i + 1] as number) ^ mix32((th[i + 2] as number) + 0x632be5ab))));
+  }
+  if (hashes.size < minShingles) return null;
+  const mins = new Uint32Array(HASHES).fill(0xffffffff);
+  for (const h of hashes) {
+    for (let k = 0; k < HASHES; k++) {
+      const v = mix32(h ^ (SEEDS[k] as number));
+      if (v < (mins[k] as number)) mins[k] = v;
+    }
+  }
+  return { mins, size: hashes.size };
+}
+
+function jaccard(a: Signature, b: Signature): number {
+  let same = 0;
+  for (let k = 0; k < HASHES; k++) if (a.mins[k] === b.mins[k]) same++;
+  return same / HASHES;
+}
+
+/** One key per band: 5 bits of band index and 32 bits of hash, exact in a double. */
+function bandKeys(sig: Signature): number[] {
+  const keys: number[] = [];
+  for (let b = 0; b < BANDS; b++) {
+    let h = b + 1;
+    for (let r = 0; r < ROWS; r++) h = mix32(h ^ (sig.mins[b * ROWS + r] as number));
+    keys.push(b * 4294967296 + h);
+  }
+  return keys;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The index
+
+interface Entry {
+  id: string;
+  sourceId: string;
+  publishedAt: number;
+  releaseId: string | null;
+  /** Publication time of the release's original, as far as the index knows it. */
+  releaseAt: number;
+  reason: LinkReason;
+  urlKeys: string[];
+  videoKeys: string[];
+  sig: Signature | null;
+  bands: number[];
+  evicted: boolean;
+}
+
+const toMs = (value: string | Date) => (typeof value === 'string' ? Date.parse(value) : value.getTime());
+
+function forwardUrl(f: LinkableItem['forwardedFrom']): string | undefined {
+  if (!f) return undefined;
+  if (typeof f === 'string') return /^(https?:\/\/)?(t|telegram)\.me\//iu.test(f) ? f : undefined;
+  return f.url;
+}
+
+/** Video identities: yt:<id> for YouTube, the canonical URL for other video media. */
+function videoKeys(item: LinkableItem): string[] {
+  const keys = new Set<string>();
+  const add = (url: string | undefined, isVideo: boolean) => {
+    if (!url) return;
+    const yt = youtubeId(url);
+    if (yt) keys.add(`yt:${yt}`);
+    else if (isVideo) {
+      const c = canonicalUrl(url);
+      if (c) keys.add(`media:${c}`);
+    }
+  };
+  for (const m of item.media ?? []) add(m.url, m.type === 'video');
+  add(item.url, false);
+  // A post that shares a YouTube video carries it as much as one that embeds it.
+  for (const link of item.links ?? []) add(link, false);
+  return [...keys];
+}
+
+function ownUrlKeys(item: LinkableItem): string[] {
+  const c = item.url ? canonicalUrl(item.url) : null;
+  return c ? [c] : [];
+}
+
+/** Addresses the candidate points at: the links in its content and link media. */
+function pointedUrls(item: LinkableItem): string[] {
+  const out = new Set<string>();
+  for (const link of item.links ?? []) {
+    const c = canonicalUrl(link);
+    if (c) out.add(c);
+  }
+  for (const m of item.media ?? []) {
+    if (m.type === 'link' && m.url) {
+      const c = canonicalUrl(m.url);
+      if (c) out.add(c);
+    }
+  }
+  return [...out];
+}
+
+export class ReleaseLinker {
+  private readonly windowMs: number;
+  private readonly jaccardMin: number;
+  private readonly containmentMin: number;
+  private readonly minShingles: number;
+  private readonly entries = new Map<string, Entry>();
+  private readonly byUrl = new Map<string, Entry>();
+  private readonly byVideo = new Map<string, Entry>();
+  private readonly bands = new Map<number, Entry[]>();
+  private newest = -Infinity;
+  private lastSignature: { id: string; text: string; sig: Signature | null } | undefined;
+  private sinceEviction = 0;
+
+  constructor(options: ReleaseLinkerOptions = {}) {
+    this.windowMs = (options.windowDays ?? 14) * DAY_MS;
+    this.jaccardMin = options.jaccard ?? 0.5;
+    this.containmentMin = options.containment ?? 0.7;
+    this.minShingles = options.minShingles ?? 8;
+  }
+
+  /** Items currently remembered. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Decides which release, if any, a candidate belongs to. Does not remember it. */
+  link(candidate: LinkCandidate): LinkResult {
+    const known = this.entries.get(candidate.id);
+    // Collecting the same item again gives the same answer.
+    if (known) return { releaseId: known.releaseId, reason: known.reason };
+    const at = toMs(candidate.publishedAt);
+    const usable = (e: Entry | undefined): e is Entry =>
+      e !== undefined && !e.evicted && e.id !== candidate.id && e.releaseId !== null;
+
+    const fwd = forwardUrl(candidate.forwardedFrom);
+    const fwdKey = fwd ? canonicalUrl(fwd) : null;
+    if (fwdKey) {
+      const e = this.byUrl.get(fwdKey);
+      if (usable(e)) return { releaseId: e.releaseId, reason: 'forward', matchedItemId: e.id };
+    }
+
+    for (const key of [...pointedUrls(candidate), ...ownUrlKeys(candidate)]) {
+      const e = this.byUrl.get(key);
+      if (usable(e)) return { releaseId: e.releaseId, reason: 'link', matchedItemId: e.id };
+    }
+
+    for (const key of videoKeys(candidate)) {
+      const e = this.byVideo.get(key);
+      if (usable(e)) return { releaseId: e.releaseId, reason: 'same_video', matchedItemId: e.id };
+    }
+
+    const sig = this.signatureOf(candidate);
+    if (sig) {
+      const best = this.nearest(sig, at, candidate.id);
+      if (best)
+        return {
+          releaseId: best.entry.releaseId,
+          reason: 'near_duplicate',
+          similarity: best.similarity,
+          matchedItemId: best.entry.id,
+        };
+    }
+
+    if (opensRelease(candidate)) return { releaseId: candidate.id, reason: 'new_release' };
+    return { releaseId: null, reason: 'none' };
+  }
+
+  /** Adds an item (with the release it was linked to) to the index; evicts what fell out of the window. */
+  remember(
+    item: RememberedItem,
+    reason: LinkReason = item.releaseId === item.id ? 'new_release' : item.releaseId ? 'link' : 'none',
+  ): void {
+    const publishedAt = toMs(item.publishedAt);
+    if (!Number.isFinite(publishedAt)) return;
+    const previous = this.entries.get(item.id);
+    if (previous) this.drop(previous);
+    const sig = this.signatureOf(item);
+    const entry: Entry = {
+      id: item.id,
+      sourceId: item.sourceId,
+      publishedAt,
+      releaseId: item.releaseId,
+      releaseAt:
+        item.releaseId && item.releaseId !== item.id ? (this.entries.get(item.releaseId)?.releaseAt ?? publishedAt) : publishedAt,
+      reason,
+      urlKeys: ownUrlKeys(item),
+      videoKeys: videoKeys(item),
+      sig,
+      bands: sig && item.releaseId ? bandKeys(sig) : [],
+      evicted: false,
+    };
+    this.entries.set(item.id, entry);
+    // The first item seen at an address or with a video keeps it: that is the earliest appearance.
+    for (const key of entry.urlKeys) if (!this.byUrl.has(key)) this.byUrl.set(key, entry);
+    for (const key of entry.videoKeys) if (!this.byVideo.has(key)) this.byVideo.set(key, entry);
+    for (const key of entry.bands) {
+      const bucket = this.bands.get(key);
+      if (!bucket) this.bands.set(key, [entry]);
+      else {
+        bucket.push(entry);
+        // A band shared by very many texts is boilerplate; keeping the newest is enough.
+        if (bucket.length > MAX_BUCKET) bucket.shift();
+      }
+    }
+    if (publishedAt > this.newest) this.newest = publishedAt;
+    if (++this.sinceEviction >= EVICT_EVERY) this.evictOlderThan(new Date(this.newest - this.windowMs));
+  }
+
+  /** Forgets every item published before `cutoff`. */
+  evictOlderThan(cutoff: Date): number {
+    this.sinceEviction = 0;
+    const limit = cutoff.getTime();
+    let n = 0;
+    for (const entry of this.entries.values()) {
+      if (entry.publishedAt < limit) {
+        this.drop(entry);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The runner links an item and then remembers it: the signature is computed once for both. */
+  private signatureOf(item: LinkableItem): Signature | null {
+    const text = `${item.title ?? ''}\n${item.text}`;
+    if (this.lastSignature?.id === item.id && this.lastSignature.text === text) return this.lastSignature.sig;
+    const sig = signature(text, this.minShingles);
+    this.lastSignature = { id: item.id, text, sig };
+    return sig;
+  }
+
+  private drop(entry: Entry): void {
+    entry.evicted = true;
+    this.entries.delete(entry.id);
+    for (const key of entry.urlKeys) if (this.byUrl.get(key) === entry) this.byUrl.delete(key);
+    for (const key of entry.videoKeys) if (this.byVideo.get(key) === entry) this.byVideo.delete(key);
+    for (const key of entry.bands) {
+      const bucket = this.bands.get(key);
+      if (!bucket) continue;
+      const kept = bucket.filter((e) => e !== entry);
+      if (kept.length === 0) this.bands.delete(key);
+      else this.bands.set(key, kept);
+    }
+  }
+
+  private nearest(sig: Signature, at: number, selfId: string): { entry: Entry; similarity: number } | null {
+    let best: { entry: Entry; similarity: number } | null = null;
+    // Texts that share one band by chance are common in a corpus on one topic; near-duplicates
+    // share several (at Jaccard 0.5, eight of 32 on average). Verify only those.
+    const collisions = new Map<Entry, number>();
+    for (const key of bandKeys(sig)) {
+      for (const e of this.bands.get(key) ?? []) collisions.set(e, (collisions.get(e) ?? 0) + 1);
+    }
+    for (const [e, n] of collisions) {
+      if (n < MIN_COLLISIONS) continue;
+      if (e.evicted || !e.sig || e.id === selfId || e.releaseId === null) continue;
+      // A copy comes after its original (an hour of clock skew tolerated), and repeating a text
+      // links only within the window of the release's first appearance.
+      if (e.publishedAt > at + 3_600_000 || at - e.releaseAt > this.windowMs) continue;
+      const j = jaccard(sig, e.sig);
+      const inter = (j * (sig.size + e.sig.size)) / (1 + j);
+      const containment = inter / Math.min(sig.size, e.sig.size);
+      // Containment decides only between texts of comparable length: estimated from a low
+      // Jaccard of very unequal sets it is noise.
+      const comparable = Math.min(sig.size, e.sig.size) / Math.max(sig.size, e.sig.size) >= 0.2 && j >= 0.15;
+      const similarity =
+        j >= this.jaccardMin ? j : comparable && containment >= this.containmentMin ? Math.min(1, containment) : 0;
+      if (similarity === 0) continue;
+      if (!best || similarity > best.similarity || (similarity === best.similarity && e.publishedAt < best.entry.publishedAt)) {
+        best = { entry: e, similarity: Math.round(similarity * 1000) / 1000 };
+      }
+    }
+    return best;
+  }
+}
+
+/** An item that copies nothing opens a release when its source is a release source or it is an official video. */
+export function opensRelease(candidate: LinkCandidate): boolean {
+  if (candidate.releaseSource) return true;
+  const official = candidate.sourceType === 'official' || candidate.sourceType === 'military';
+  const video = candidate.kind === 'video' || (candidate.media ?? []).some((m) => m.type === 'video');
+  return official && video;
+}
