@@ -2,19 +2,27 @@
  * The Fastify application as one root plugin, loaded in a fixed order: external plugins, error
  * handling, routes, static client. The process entry (server/main.ts) owns logging and listening.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { randomSecret } from './auth/credentials.js';
+import { AuthService, type AuthSettings } from './auth/service.js';
 import { EventBus } from './events/bus.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { registerSecurity } from './plugins/security.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { healthRoutes } from './routes/health.js';
 import { itemRoutes } from './routes/items.js';
 import { searchRoutes } from './routes/search.js';
 import { sourceRoutes } from './routes/sources.js';
+import { userRoutes } from './routes/users.js';
 import { ErrorResponse } from './schemas/http.js';
 import type { Store } from './store/port.js';
 import './domain/validate.js';
@@ -31,9 +39,15 @@ export interface AppOptions {
   /** Domain events; a fresh bus when the caller does not share one. */
   bus?: EventBus;
   logger?: FastifyServerOptions['logger'];
+  /** Folder of the client to serve; default: the built dashboard (client/dist) when present, else client/public. */
+  clientDir?: string;
+  /** Sessions, cookies, lockout and rate limits; without a sessionSecret a random one is used (tests). */
+  auth?: Partial<AuthSettings>;
 }
 
-const CLIENT_DIR = fileURLToPath(new URL('../client/public/', import.meta.url));
+const BUILT_CLIENT_DIR = fileURLToPath(new URL('../client/dist/', import.meta.url));
+const PLACEHOLDER_CLIENT_DIR = fileURLToPath(new URL('../client/public/', import.meta.url));
+const defaultClientDir = () => (existsSync(join(BUILT_CLIENT_DIR, 'index.html')) ? BUILT_CLIENT_DIR : PLACEHOLDER_CLIENT_DIR);
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -48,6 +62,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('store', options.store);
   app.decorate('bus', options.bus ?? new EventBus());
   app.addSchema(ErrorResponse);
+  // Before any route, so every route gets an access policy, headers and rate limits.
+  await registerSecurity(
+    app,
+    new AuthService(options.store.auth, { ...options.auth, sessionSecret: options.auth?.sessionSecret ?? randomSecret() }),
+  );
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -58,7 +77,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI sets inline style attributes; its pages alone may use them (scripts stay 'self').
+    transformStaticCSP: (header) => header.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+  });
 
   registerErrorHandling(app);
 
@@ -69,10 +92,36 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(searchRoutes);
       await api.register(analyticsRoutes);
       await api.register(sourceRoutes);
+      await api.register(authRoutes);
+      await api.register(userRoutes);
+      await api.register(auditRoutes);
     },
     { prefix: '/api/v1' },
   );
 
-  await app.register(fastifyStatic, { root: CLIENT_DIR, prefix: '/', index: 'index.html' });
+  const clientDir = options.clientDir ?? defaultClientDir();
+  // A built dashboard (hashed files under assets/) is a single-page app: its routes (/search,
+  // /releases/:id) answer with index.html so links and reloads work; unknown /api paths stay 404.
+  const singlePage = existsSync(join(clientDir, 'assets'));
+  await app.register(async (client) => {
+    if (singlePage) {
+      client.addHook('preHandler', async (request, reply) => {
+        const path = request.url.split('?')[0] ?? '';
+        if (request.routeOptions.url !== '/*' || /^\/(api|docs|socket\.io)(\/|$)/u.test(path) || /\.[A-Za-z0-9]+$/u.test(path))
+          return;
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      });
+    }
+    await client.register(fastifyStatic, {
+      root: clientDir,
+      prefix: '/',
+      index: 'index.html',
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          singlePage && /[\\/]assets[\\/]/u.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        ),
+    });
+  });
   return app;
 }

@@ -3,6 +3,8 @@
  * (`npm start`), listens, and closes cleanly on SIGTERM/SIGINT.
  */
 import { buildApp } from './app.js';
+import { describeFirstAdmin, ensureFirstAdmin } from './auth/bootstrap.js';
+import { loadOrCreateSessionSecret } from './auth/secret.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { seedDemoData } from './services/demo.js';
 import { createStore } from './store/index.js';
@@ -27,7 +29,13 @@ async function main(): Promise<void> {
       level: config.logLevel,
       ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } }),
     },
+    auth: {
+      ...config.auth,
+      // Outside production a missing SESSION_SECRET is generated once and kept in DATA_DIR.
+      sessionSecret: config.auth.sessionSecret ?? loadOrCreateSessionSecret(config.dataDir),
+    },
   });
+  const firstAdmin = await ensureFirstAdmin(app.auth, config.auth, demo);
 
   if (demo) {
     const seeded = await seedDemoData(store, { log: (m) => app.log.info(m) });
@@ -37,7 +45,8 @@ async function main(): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.store === 'sqlite' ? config.sqliteFile : config.elasticsearch?.url;
   process.stdout.write(
-    `\nFramewatch is running at ${address}/  (API docs: ${address}/docs; store: ${config.store} at ${where})\n\n`,
+    `\nFramewatch is running at ${address}/  (API docs: ${address}/docs; store: ${config.store} at ${where})\n` +
+      `${describeFirstAdmin(firstAdmin)}\n\n`,
   );
 
   let closing = false;

@@ -1,8 +1,18 @@
 // Placeholder page: everything collected is rendered with textContent, never as markup.
-const api = (path) =>
-  fetch(`/api/v1${path}`).then(async (r) => {
-    const body = await r.json();
-    if (!r.ok) throw new Error(body?.error?.message ?? `HTTP ${r.status}`);
+// Signed in with the session cookie (httpOnly); changes carry the CSRF token from the sign-in answer.
+let csrfToken = null;
+
+const api = (path, options = {}) =>
+  fetch(`/api/v1${path}`, {
+    ...options,
+    headers: { ...(options.body && { 'content-type': 'application/json' }), ...(csrfToken && { 'x-csrf-token': csrfToken }) },
+  }).then(async (r) => {
+    const body = r.status === 204 ? null : await r.json();
+    if (!r.ok) {
+      const error = new Error(body?.error?.message ?? `HTTP ${r.status}`);
+      error.status = r.status;
+      throw error;
+    }
     return body;
   });
 
@@ -76,6 +86,47 @@ document.getElementById('search-form').addEventListener('submit', (event) => {
   void search(document.getElementById('q').value.trim());
 });
 
-Promise.all([loadSides(), loadSources(), search('')]).catch((error) => {
-  document.getElementById('search-status').textContent = `Could not load: ${error.message}`;
+function showLogin(message) {
+  document.getElementById('app').hidden = true;
+  document.getElementById('whoami').hidden = true;
+  document.getElementById('login').hidden = false;
+  document.getElementById('login-status').textContent = message ?? '';
+}
+
+function load(principal) {
+  document.getElementById('login').hidden = true;
+  document.getElementById('app').hidden = false;
+  document.getElementById('whoami').hidden = false;
+  document.getElementById('whoami-text').textContent = `Signed in as ${principal.name} (${principal.role}).`;
+  Promise.all([loadSides(), loadSources(), search('')]).catch((error) => {
+    if (error.status === 401) return showLogin('Your session ended; sign in again.');
+    document.getElementById('search-status').textContent = `Could not load: ${error.message}`;
+  });
+}
+
+document.getElementById('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const username = document.getElementById('username').value.trim();
+  const password = document.getElementById('password').value;
+  try {
+    const answer = await api('/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) });
+    csrfToken = answer.csrfToken;
+    document.getElementById('password').value = '';
+    load({ name: answer.user.username, role: answer.user.role });
+  } catch (error) {
+    document.getElementById('login-status').textContent = error.message;
+  }
 });
+
+document.getElementById('logout').addEventListener('click', async () => {
+  await api('/auth/logout', { method: 'POST' }).catch(() => undefined);
+  csrfToken = null;
+  showLogin('Signed out.');
+});
+
+api('/auth/me')
+  .then((me) => {
+    csrfToken = me.csrfToken;
+    load(me.principal);
+  })
+  .catch((error) => showLogin(error.status === 401 ? '' : `Could not load: ${error.message}`));

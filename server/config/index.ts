@@ -24,6 +24,17 @@ const Env = Type.Object({
   ELASTICSEARCH_INDEX_PREFIX: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,40}$', default: 'framewatch' }),
   ELASTICSEARCH_SHARDS: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   ELASTICSEARCH_REPLICAS: Type.Integer({ minimum: 0, maximum: 8, default: 0 }),
+  NODE_ENV: Type.String({ default: 'development' }),
+  SESSION_SECRET: Type.Optional(Type.String({ minLength: 32, description: 'signs session cookies' })),
+  SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
+  COOKIE_SECURE: Type.Optional(Type.Boolean()),
+  ADMIN_USERNAME: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12, maxLength: 1024 })),
+  RATE_LIMIT_API_MAX: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 600 }),
+  RATE_LIMIT_LOGIN_MAX: Type.Integer({ minimum: 1, maximum: 10_000, default: 10 }),
+  RATE_LIMIT_WINDOW_SEC: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
+  LOCKOUT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
+  LOCKOUT_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 15 }),
 });
 
 export interface ElasticsearchConfig {
@@ -37,8 +48,23 @@ export interface ElasticsearchConfig {
   replicas: number;
 }
 
+export interface AuthConfig {
+  /** null outside production: a secret is generated once and kept in DATA_DIR (see auth/secret.ts). */
+  sessionSecret: string | null;
+  sessionTtlMs: number;
+  cookieSecure: boolean;
+  /** The first admin, created on start when the store has no users. */
+  admin: { username: string; password: string } | null;
+  apiRateLimit: number;
+  loginRateLimit: number;
+  rateLimitWindowMs: number;
+  lockoutThreshold: number;
+  lockoutMs: number;
+}
+
 export interface Config {
   store: 'sqlite' | 'elasticsearch';
+  production: boolean;
   dataDir: string;
   sqliteFile: string;
   host: string;
@@ -46,12 +72,23 @@ export interface Config {
   logLevel: Static<typeof Env>['LOG_LEVEL'];
   demoData: boolean;
   elasticsearch: ElasticsearchConfig | null;
+  auth: AuthConfig;
 }
 
 export class ConfigError extends Error {}
 
-const NUMERIC = ['PORT', 'ELASTICSEARCH_SHARDS', 'ELASTICSEARCH_REPLICAS'];
-const BOOLEAN = ['DEMO_DATA'];
+const NUMERIC = [
+  'PORT',
+  'ELASTICSEARCH_SHARDS',
+  'ELASTICSEARCH_REPLICAS',
+  'SESSION_TTL_HOURS',
+  'RATE_LIMIT_API_MAX',
+  'RATE_LIMIT_LOGIN_MAX',
+  'RATE_LIMIT_WINDOW_SEC',
+  'LOCKOUT_THRESHOLD',
+  'LOCKOUT_MINUTES',
+];
+const BOOLEAN = ['DEMO_DATA', 'COOKIE_SECURE'];
 
 /** Validates an environment (process.env by default) into a Config, or throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -68,7 +105,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const withDefaults = Value.Default(Env, raw);
   const errors = [...Value.Errors(Env, withDefaults)];
   if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.path.slice(1) || 'environment'}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    // Secrets are never echoed into logs, even when they are wrong.
+    const shown = (path: string, value: unknown) =>
+      /SECRET|PASSWORD|API_KEY/u.test(path) ? 'a hidden value' : JSON.stringify(value);
+    const lines = errors.map((e) => `${e.path.slice(1) || 'environment'}: ${e.message} (got ${shown(e.path, e.value)})`);
     throw new ConfigError(`invalid configuration:\n  ${[...new Set(lines)].join('\n  ')}`);
   }
   const e = withDefaults as Static<typeof Env>;
@@ -78,9 +118,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((e.ELASTICSEARCH_USERNAME === undefined) !== (e.ELASTICSEARCH_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration:\n  ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD go together');
   }
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.SESSION_SECRET) {
+    throw new ConfigError('invalid configuration:\n  SESSION_SECRET: required when NODE_ENV=production (32+ random characters)');
+  }
+  if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('invalid configuration:\n  ADMIN_USERNAME and ADMIN_PASSWORD go together');
+  }
   const dataDir = resolve(e.DATA_DIR);
   return {
     store: e.STORE,
+    production,
     dataDir,
     sqliteFile: resolve(dataDir, 'framewatch.sqlite'),
     host: e.HOST,
@@ -99,5 +147,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           replicas: e.ELASTICSEARCH_REPLICAS,
         }
       : null,
+    auth: {
+      sessionSecret: e.SESSION_SECRET ?? null,
+      sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+      cookieSecure: e.COOKIE_SECURE ?? production,
+      admin: e.ADMIN_USERNAME && e.ADMIN_PASSWORD ? { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD } : null,
+      apiRateLimit: e.RATE_LIMIT_API_MAX,
+      loginRateLimit: e.RATE_LIMIT_LOGIN_MAX,
+      rateLimitWindowMs: e.RATE_LIMIT_WINDOW_SEC * 1000,
+      lockoutThreshold: e.LOCKOUT_THRESHOLD,
+      lockoutMs: e.LOCKOUT_MINUTES * 60_000,
+    },
   };
 }

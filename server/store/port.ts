@@ -15,7 +15,10 @@ import type {
   SourcePatch,
   SourceRun,
 } from '../domain/schemas.js';
+import type { AuthRepository } from './auth/port.js';
 import type { SearchQueryAst } from './search-syntax.js';
+
+export type { AuthRepository } from './auth/port.js';
 
 export interface ItemFilter {
   /** Inclusive lower bound on publishedAt (ISO instant). */
@@ -160,6 +163,8 @@ export interface StoreCapabilities {
 
 export interface Store {
   readonly capabilities: StoreCapabilities;
+  /** Users, sessions, API tokens and the audit log. */
+  readonly auth: AuthRepository;
   /** Create or migrate storage; safe to call on every start. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -71,11 +71,32 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
   };
 }
 
-/** The snapshot an upsert records when an item arrives with engagement figures. */
-export function engagementSnapshot(item: Item): EngagementSnapshot | null {
-  const e = item.engagement;
-  if (e.views + e.forwards + e.reactions + e.comments === 0) return null;
-  return { itemId: item.id, at: item.collectedAt, ...e };
+const sameEngagement = (a: Item['engagement'], b: Item['engagement']) =>
+  a.views === b.views && a.forwards === b.forwards && a.reactions === b.reactions && a.comments === b.comments;
+
+/**
+ * The snapshot an update records: the engagement it supersedes, at the time it was collected. An
+ * item's current engagement is itself the latest point of its series, so creating an item writes
+ * no snapshot, and the series loses nothing when the item changes.
+ */
+export function supersededSnapshot(
+  previous: { engagement: Item['engagement']; collectedAt: string },
+  next: Item,
+): EngagementSnapshot | null {
+  const e = previous.engagement;
+  if (sameEngagement(e, next.engagement) || e.views + e.forwards + e.reactions + e.comments === 0) return null;
+  return { itemId: next.id, at: new Date(previous.collectedAt).toISOString(), ...e };
+}
+
+/** Stored snapshots plus the item's current engagement as the latest point, in time order. */
+export function snapshotSeries(stored: EngagementSnapshot[], item: Item | undefined): EngagementSnapshot[] {
+  const byAt = new Map(stored.map((s) => [s.at, s]));
+  if (item) {
+    const e = item.engagement;
+    if (e.views + e.forwards + e.reactions + e.comments > 0)
+      byAt.set(item.collectedAt, { itemId: item.id, at: item.collectedAt, ...e });
+  }
+  return [...byAt.values()].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /** Removes the indexed-only fields an Item never carries out of the store. */

@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.js';
 import type { ItemInput } from '../../server/domain/schemas.js';
+import { buildTestApp, type Inject } from '../helpers/auth.js';
 import { anItem, aSource, idOf } from '../helpers/factories.js';
 import { elasticsearchTestStore, sqliteTestStore, type TestStore } from '../helpers/stores.js';
 
@@ -17,8 +17,9 @@ describe.each([
 ] as const)('API on %s', (backend, makeStore) => {
   let test: TestStore;
   let app: FastifyInstance;
+  let inject: Inject;
   const post = (payload: unknown, contentType = 'application/json') =>
-    app.inject({
+    inject({
       method: 'POST',
       url: '/api/v1/items',
       headers: { 'content-type': contentType },
@@ -26,12 +27,12 @@ describe.each([
     });
   const get = async (url: string) => {
     await test.store.sync();
-    return app.inject({ method: 'GET', url });
+    return inject({ method: 'GET', url });
   };
 
   beforeAll(async () => {
     test = await makeStore();
-    app = await buildApp({ store: test.store });
+    ({ app, inject } = await buildTestApp(test.store));
   });
   afterAll(async () => {
     await app?.close();
@@ -118,7 +119,7 @@ describe.each([
 
   it('takes the side from the source registry when an item does not say it', async () => {
     const source = aSource({ id: `kcna-like-${backend}`, side: 'KP', type: 'state_media' });
-    expect((await app.inject({ method: 'POST', url: '/api/v1/sources', payload: source })).statusCode).toBe(201);
+    expect((await inject({ method: 'POST', url: '/api/v1/sources', payload: source })).statusCode).toBe(201);
     const item = anItem({ sourceId: source.id, side: undefined });
     delete (item as Partial<ItemInput>).side;
     await post([item]);
@@ -211,16 +212,16 @@ describe.each([
 
   it('manages sources and refuses unknown fields', async () => {
     const source = aSource({ id: `src-${backend}` });
-    const created = await app.inject({ method: 'POST', url: '/api/v1/sources', payload: source });
+    const created = await inject({ method: 'POST', url: '/api/v1/sources', payload: source });
     expect(created.statusCode).toBe(201);
-    expect((await app.inject({ method: 'POST', url: '/api/v1/sources', payload: source })).statusCode).toBe(409);
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/sources', payload: { ...aSource(), secret: 1 } });
+    expect((await inject({ method: 'POST', url: '/api/v1/sources', payload: source })).statusCode).toBe(409);
+    const unknown = await inject({ method: 'POST', url: '/api/v1/sources', payload: { ...aSource(), secret: 1 } });
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().error.message).toMatch(/secret: unknown field/u);
-    const patched = await app.inject({ method: 'PATCH', url: `/api/v1/sources/${source.id}`, payload: { enabled: false } });
+    const patched = await inject({ method: 'PATCH', url: `/api/v1/sources/${source.id}`, payload: { enabled: false } });
     expect(patched.json().enabled).toBe(false);
-    expect((await app.inject({ method: 'DELETE', url: `/api/v1/sources/${source.id}` })).statusCode).toBe(204);
-    expect((await app.inject({ method: 'GET', url: `/api/v1/sources/${source.id}` })).statusCode).toBe(404);
+    expect((await inject({ method: 'DELETE', url: `/api/v1/sources/${source.id}` })).statusCode).toBe(204);
+    expect((await inject({ method: 'GET', url: `/api/v1/sources/${source.id}` })).statusCode).toBe(404);
   });
 
   it('reports health, readiness and the OpenAPI document', async () => {

@@ -32,13 +32,29 @@ it('starts with demo data on the embedded store and prints its URL', async () =>
       child.stderr.on('data', onData);
       child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
     });
-    const terms = (await (await fetch(`${url}/api/v1/analytics/terms?field=side`)).json()) as { total: number };
+    // The demo start prints a generated admin password once; the API needs a session.
+    await new Promise((r) => setTimeout(r, 200));
+    const password = /Sign in as "admin" with password (\S+)/u.exec(output)?.[1];
+    expect(password, output).toBeDefined();
+    expect((await fetch(`${url}/api/v1/sources`)).status).toBe(401);
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    const headers = { cookie: (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '' };
+    const terms = (await (await fetch(`${url}/api/v1/analytics/terms?field=side`, { headers })).json()) as { total: number };
     expect(terms.total).toBe(20_000);
-    const sources = (await (await fetch(`${url}/api/v1/sources`)).json()) as { sources: { demo: boolean; name: string }[] };
+    const sources = (await (await fetch(`${url}/api/v1/sources`, { headers })).json()) as {
+      sources: { demo: boolean; name: string }[];
+    };
     expect(sources.sources.length).toBeGreaterThan(10);
     expect(sources.sources.every((s) => s.demo && s.name.includes('(demo)'))).toBe(true);
+    // The dashboard itself is served (its demo badge is checked in the browser tests).
     const page = await fetch(`${url}/`);
-    expect(await page.text()).toContain('Demo data');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Framewatch');
   } finally {
     child.kill('SIGTERM');
   }

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.js';
 import { ElasticsearchStore } from '../../server/store/elasticsearch/elasticsearch-store.js';
+import { tokenHeaders } from '../helpers/auth.js';
 import { anItem } from '../helpers/factories.js';
 import { sqliteTestStore } from '../helpers/stores.js';
 
@@ -18,7 +19,9 @@ describe('store down', () => {
     });
     const app = await buildApp({ store });
     try {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/items', payload: [anItem()] });
+      // A well-formed token: checking it needs the store, which is down, so 503 (not 401).
+      const headers = { authorization: `Bearer fw_${'0'.repeat(24)}_${'A'.repeat(43)}` };
+      const res = await app.inject({ method: 'POST', url: '/api/v1/items', headers, payload: [anItem()] });
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.json().error).toMatchObject({ code: 'store_unavailable', statusCode: 503 });
@@ -36,14 +39,15 @@ describe('store down', () => {
     const test = await sqliteTestStore();
     const app = await buildApp({ store: test.store });
     try {
-      const ok = await app.inject({ method: 'POST', url: '/api/v1/items', payload: [anItem({ text: 'durable' })] });
+      const headers = await tokenHeaders(app, ['ingest']);
+      const ok = await app.inject({ method: 'POST', url: '/api/v1/items', headers, payload: [anItem({ text: 'durable' })] });
       expect(ok.statusCode).toBe(200);
       // Another connection to the same file sees the acknowledged item.
       const reader = new Database(test.file, { readonly: true });
       expect((reader.prepare('SELECT count(*) AS n FROM items').get() as { n: number }).n).toBe(1);
       reader.close();
       await test.store.close();
-      const down = await app.inject({ method: 'POST', url: '/api/v1/items', payload: [anItem()] });
+      const down = await app.inject({ method: 'POST', url: '/api/v1/items', headers, payload: [anItem()] });
       expect(down.statusCode).toBe(503);
       expect(down.headers['retry-after']).toBeDefined();
       expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(503);

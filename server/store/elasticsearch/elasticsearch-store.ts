@@ -26,7 +26,7 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { engagementSnapshot, prepareItem, withoutRaw, type PreparedItem } from '../prepare.js';
+import { prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -40,6 +40,7 @@ import {
   type SpreadRow,
 } from '../shared.js';
 import { snippets } from '../text.js';
+import { ElasticsearchAuthRepository } from '../auth/elasticsearch.js';
 import { itemQuery } from './filter.js';
 import { ITEM_MAPPINGS, MAPPING_VERSION, SNAPSHOT_MAPPINGS, SOURCE_MAPPINGS } from './mappings.js';
 
@@ -123,6 +124,7 @@ export class ElasticsearchStore implements Store {
   private readonly items: string;
   private readonly snapshots: string;
   private readonly sources: string;
+  readonly auth: ElasticsearchAuthRepository;
 
   constructor(private readonly options: ElasticsearchStoreOptions) {
     this.client = new Client({
@@ -136,6 +138,7 @@ export class ElasticsearchStore implements Store {
     this.items = `${options.indexPrefix}-items`;
     this.snapshots = `${options.indexPrefix}-snapshots`;
     this.sources = `${options.indexPrefix}-sources`;
+    this.auth = new ElasticsearchAuthRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
   }
 
   /** Runs a request, turning an unreachable or overloaded cluster into StoreUnavailableError. */
@@ -156,6 +159,7 @@ export class ElasticsearchStore implements Store {
       [this.items, ITEM_MAPPINGS],
       [this.snapshots, SNAPSHOT_MAPPINGS],
       [this.sources, SOURCE_MAPPINGS],
+      ...this.auth.indices(),
     ];
     await this.call(async () => {
       for (const [alias, mappings] of indices) {
@@ -206,6 +210,7 @@ export class ElasticsearchStore implements Store {
 
   async sync(): Promise<void> {
     await this.call(() => this.client.indices.refresh({ index: [this.items, this.snapshots, this.sources] }));
+    await this.auth.sync();
   }
 
   /**
@@ -254,13 +259,13 @@ export class ElasticsearchStore implements Store {
     const prepared = inputs.map((input) => prepareItem(input, now));
     const ids = [...new Set(prepared.map((p) => p.item.id))];
     const existing = await this.call(() =>
-      this.client.mget<Pick<ItemDoc, 'revision' | 'engagement'>>({
+      this.client.mget<Pick<ItemDoc, 'revision' | 'engagement' | 'collectedAt'>>({
         index: this.items,
         ids,
-        _source_includes: ['revision', 'engagement'],
+        _source_includes: ['revision', 'engagement', 'collectedAt'],
       }),
     );
-    type State = Pick<ItemDoc, 'revision' | 'engagement'>;
+    type State = Pick<ItemDoc, 'revision' | 'engagement' | 'collectedAt'>;
     const stored = new Map<string, State>();
     for (const d of existing.docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
     // Statuses are decided in input order (a repeated id in one batch sees its earlier copy), as in
@@ -270,7 +275,7 @@ export class ElasticsearchStore implements Store {
       const id = p.item.id;
       const before = latest.get(id);
       const previous: State | undefined = before
-        ? { revision: before.revision, engagement: before.item.engagement }
+        ? { revision: before.revision, engagement: before.item.engagement, collectedAt: before.item.collectedAt }
         : stored.get(id);
       latest.set(id, p);
       return { index: i, id, status: !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated' };
@@ -287,17 +292,9 @@ export class ElasticsearchStore implements Store {
         searchText: p.searchText,
       };
       operations.push({ action: { index: { _index: this.items, _id: id } }, doc });
-      const snapshot = engagementSnapshot(p.item);
-      const e = p.item.engagement;
-      const was = old?.engagement;
-      const changed =
-        !was ||
-        was.views !== e.views ||
-        was.forwards !== e.forwards ||
-        was.reactions !== e.reactions ||
-        was.comments !== e.comments;
-      if (snapshot && changed) {
-        operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${snapshot.at}` } }, doc: snapshot });
+      const superseded = old ? supersededSnapshot(old, p.item) : null;
+      if (superseded) {
+        operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, doc: superseded });
       }
     }
     await this.bulk(operations);
@@ -334,7 +331,11 @@ export class ElasticsearchStore implements Store {
         size: 10_000,
       }),
     );
-    return r.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+    const [item] = await this.getItems([itemId]);
+    return snapshotSeries(
+      r.hits.hits.flatMap((h) => (h._source ? [h._source] : [])),
+      item,
+    );
   }
 
   async searchItems(request: SearchRequest): Promise<SearchPage> {

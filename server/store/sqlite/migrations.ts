@@ -109,4 +109,58 @@ export const MIGRATIONS: Migration[] = [
       ALTER TABLE sources ADD COLUMN collector_state TEXT NOT NULL DEFAULT '{}';
     `,
   },
+  {
+    version: 3,
+    name: 'users, sessions, API tokens, audit log',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL,
+        disabled INTEGER NOT NULL,
+        password_hash TEXT NOT NULL,
+        failed_logins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT,
+        sessions_not_before TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_login_at TEXT
+      );
+      CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions (user_id);
+      CREATE INDEX sessions_expires ON sessions (expires_at);
+      CREATE TABLE api_tokens (
+        id TEXT PRIMARY KEY,
+        label TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        last_used_at TEXT
+      );
+      CREATE TABLE audit_log (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor_kind TEXT,
+        actor_id TEXT,
+        actor_name TEXT,
+        action TEXT NOT NULL,
+        target_type TEXT,
+        target_id TEXT,
+        detail TEXT NOT NULL,
+        ip TEXT
+      );
+      CREATE INDEX audit_at ON audit_log (at, id);
+      CREATE INDEX audit_action ON audit_log (action, at, id);
+      CREATE INDEX audit_actor ON audit_log (actor_id, at, id);
+    `,
+  },
 ];

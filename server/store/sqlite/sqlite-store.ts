@@ -25,7 +25,7 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { engagementSnapshot, prepareItem, withoutRaw, type PreparedItem } from '../prepare.js';
+import { prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -39,6 +39,7 @@ import {
   type SpreadRow,
 } from '../shared.js';
 import { snippets } from '../text.js';
+import { SqliteAuthRepository } from '../auth/sqlite.js';
 import { ftsExpression, whereClause } from './filter.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -156,6 +157,7 @@ export class SqliteStore implements Store {
     maxCursorDepth: Number.POSITIVE_INFINITY,
   };
   private db: Database.Database | null = null;
+  readonly auth = new SqliteAuthRepository((fn) => this.run(fn));
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
@@ -222,7 +224,9 @@ export class SqliteStore implements Store {
   async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
     const prepared = inputs.map((input) => prepareItem(input, now));
     return this.run((db) => {
-      const find = db.prepare('SELECT rowid, revision, views, forwards, reactions, comments FROM items WHERE id = ?');
+      const find = db.prepare(
+        'SELECT rowid, revision, views, forwards, reactions, comments, collected_at FROM items WHERE id = ?',
+      );
       const columns =
         'id, platform, source_id, external_id, kind, side, url, title, text, lang, published_at, published_ms, collected_at, edited_at, media, views, forwards, reactions, comments, frames, entities, release_id, forwarded_from, sensitive, demo, content_hash, revision, raw';
       const insert = db.prepare(
@@ -286,23 +290,9 @@ export class SqliteStore implements Store {
         prepared.map((p, i): UpsertResult => {
           const it = p.item;
           const existing = find.get(it.id) as Row | undefined;
-          const snapshot = engagementSnapshot(it);
-          const record = () => {
-            if (snapshot) {
-              snapshotInsert.run(
-                snapshot.itemId,
-                snapshot.at,
-                snapshot.views,
-                snapshot.forwards,
-                snapshot.reactions,
-                snapshot.comments,
-              );
-            }
-          };
           if (!existing) {
             const info = insert.run(...values(p));
             index(info.lastInsertRowid, p);
-            record();
             return { index: i, id: it.id, status: 'created' };
           }
           if (existing.revision === p.revision) return { index: i, id: it.id, status: 'unchanged' };
@@ -311,14 +301,27 @@ export class SqliteStore implements Store {
           ftsDelete.run(rowid);
           framesDelete.run(rowid);
           index(rowid, p);
-          const e = it.engagement;
-          if (
-            e.views !== existing.views ||
-            e.forwards !== existing.forwards ||
-            e.reactions !== existing.reactions ||
-            e.comments !== existing.comments
-          ) {
-            record();
+          const superseded = supersededSnapshot(
+            {
+              engagement: {
+                views: Number(existing.views),
+                forwards: Number(existing.forwards),
+                reactions: Number(existing.reactions),
+                comments: Number(existing.comments),
+              },
+              collectedAt: String(existing.collected_at),
+            },
+            it,
+          );
+          if (superseded) {
+            snapshotInsert.run(
+              superseded.itemId,
+              superseded.at,
+              superseded.views,
+              superseded.forwards,
+              superseded.reactions,
+              superseded.comments,
+            );
           }
           return { index: i, id: it.id, status: 'updated' };
         }),
@@ -366,13 +369,15 @@ export class SqliteStore implements Store {
 
   async getSnapshots(itemId: string): Promise<EngagementSnapshot[]> {
     const rows = this.run((db) => db.prepare('SELECT * FROM snapshots WHERE item_id = ? ORDER BY at').all(itemId)) as Row[];
-    return rows.map((r) => {
+    const [item] = await this.getItems([itemId]);
+    const stored = rows.map((r) => {
       const s: EngagementSnapshot = { itemId: String(r.item_id), at: String(r.at) };
       for (const k of ['views', 'forwards', 'reactions', 'comments'] as const) {
         if (r[k] !== null && r[k] !== undefined) s[k] = Number(r[k]);
       }
       return s;
     });
+    return snapshotSeries(stored, item);
   }
 
   async searchItems(request: SearchRequest): Promise<SearchPage> {
