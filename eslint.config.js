@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'bench-results/', 'test/elasticsearch/target/', 'test/elasticsearch/.data/'] },
+  { ignores: ['node_modules/', 'data/', 'dist/', 'coverage/', 'bench-results/', 'test/elasticsearch/target/', 'test/elasticsearch/.data/', 'client/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

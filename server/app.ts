@@ -116,6 +116,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       root: clientDir,
       prefix: '/',
       index: 'index.html',
+      // Cache headers come from setHeaders alone: hashed assets forever, everything else revalidated.
+      cacheControl: false,
       setHeaders: (res, file) =>
         res.setHeader(
           'cache-control',

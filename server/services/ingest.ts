@@ -8,7 +8,6 @@ import { createChecker, type FieldError } from '../domain/validate.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store, UpsertResult } from '../store/port.js';
-import { withoutRaw } from '../store/prepare.js';
 
 export const MAX_ITEMS_PER_REQUEST = 10_000;
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
@@ -62,15 +61,12 @@ function sanitize(item: ItemInputType): ItemInputType {
  * Publishes what an acknowledged write changed: item:new / item:updated per item and one
  * release:update per release that gained or changed copies. Unchanged items publish nothing.
  */
-async function publish(store: Store, bus: EventBus, results: UpsertResult[]): Promise<void> {
-  const changed = results.filter((r) => r.status !== 'unchanged');
-  if (changed.length === 0) return;
-  const items = await store.getItems(changed.map((r) => r.id));
-  const status = new Map(changed.map((r) => [r.id, r.status]));
+function publish(bus: EventBus, results: UpsertResult[]): void {
   const releases = new Map<string, string[]>();
-  for (const item of items) {
-    bus.emit(status.get(item.id) === 'created' ? 'item:new' : 'item:updated', { item: withoutRaw(item) });
-    if (item.releaseId) releases.set(item.releaseId, [...(releases.get(item.releaseId) ?? []), item.id]);
+  for (const r of results) {
+    if (r.status === 'unchanged' || !r.item) continue;
+    bus.emit(r.status === 'created' ? 'item:new' : 'item:updated', { item: r.item });
+    if (r.item.releaseId) releases.set(r.item.releaseId, [...(releases.get(r.item.releaseId) ?? []), r.id]);
   }
   for (const [releaseId, itemIds] of releases) bus.emit('release:update', { releaseId, itemIds });
 }
@@ -125,10 +121,10 @@ export async function ingestItems(
           now,
         )
       : [];
-  if (bus) await publish(store, bus, stored);
+  if (bus) publish(bus, stored);
   return {
     received: entries.length,
-    results: stored.map((r, n) => ({ ...r, index: valid[n]?.index ?? r.index })),
+    results: stored.map((r, n) => ({ index: valid[n]?.index ?? r.index, id: r.id, status: r.status })),
     errors,
   };
 }

@@ -142,6 +142,8 @@ export interface UpsertResult {
   index: number;
   id: string;
   status: UpsertStatus;
+  /** The item as stored, for created and updated results (publishers need it without a read-back). */
+  item?: Omit<Item, 'raw'>;
 }
 
 export interface StoreHealth {

@@ -278,7 +278,8 @@ export class ElasticsearchStore implements Store {
         ? { revision: before.revision, engagement: before.item.engagement, collectedAt: before.item.collectedAt }
         : stored.get(id);
       latest.set(id, p);
-      return { index: i, id, status: !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated' };
+      const status = !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated';
+      return status === 'unchanged' ? { index: i, id, status } : { index: i, id, status, item: withoutRaw(p.item) };
     });
     const operations: { action: estypes.BulkOperationContainer; doc: unknown }[] = [];
     for (const [id, p] of latest) {

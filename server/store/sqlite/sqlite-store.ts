@@ -293,7 +293,7 @@ export class SqliteStore implements Store {
           if (!existing) {
             const info = insert.run(...values(p));
             index(info.lastInsertRowid, p);
-            return { index: i, id: it.id, status: 'created' };
+            return { index: i, id: it.id, status: 'created', item: withoutRaw(it) };
           }
           if (existing.revision === p.revision) return { index: i, id: it.id, status: 'unchanged' };
           const rowid = Number(existing.rowid);
@@ -323,7 +323,7 @@ export class SqliteStore implements Store {
               superseded.comments,
             );
           }
-          return { index: i, id: it.id, status: 'updated' };
+          return { index: i, id: it.id, status: 'updated', item: withoutRaw(it) };
         }),
       )();
     });

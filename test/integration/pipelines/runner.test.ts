@@ -33,11 +33,27 @@ beforeAll(async () => {
   bus.on('pipeline:status', (s) => statuses.push(s));
   pipeline = new Pipeline({ store: test.store, fetcher, bus });
   await test.store.createSource(
-    aSource({ id: 'ua-test-channel', platform: 'telegram', url: `${server.url}/s/fw_test`, side: 'UA', type: 'official', releaseSource: true }),
+    aSource({
+      id: 'ua-test-channel',
+      platform: 'telegram',
+      url: `${server.url}/s/fw_test`,
+      side: 'UA',
+      type: 'official',
+      releaseSource: true,
+    }),
   );
-  await test.store.createSource(aSource({ id: 'gone-channel', platform: 'telegram', url: `${server.url}/s/fw_gone`, side: 'RU' }));
   await test.store.createSource(
-    aSource({ id: 'ru-statements', platform: 'rss', url: `${server.url}/statements.rss`, side: 'RU', type: 'official', lang: 'ru' }),
+    aSource({ id: 'gone-channel', platform: 'telegram', url: `${server.url}/s/fw_gone`, side: 'RU' }),
+  );
+  await test.store.createSource(
+    aSource({
+      id: 'ru-statements',
+      platform: 'rss',
+      url: `${server.url}/statements.rss`,
+      side: 'RU',
+      type: 'official',
+      lang: 'ru',
+    }),
   );
 });
 

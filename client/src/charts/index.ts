@@ -1,0 +1,11 @@
+/**
+ * Chart option builders: pure functions from API responses to ECharts options, with no DOM and no
+ * Vue, so the dashboard and the server-side briefing renderer draw the same charts.
+ */
+export { buildTimelineOption, timelineKeys, type TimelineOptions } from './timeline.js';
+export { buildMixOption, type MixOptions } from './mix.js';
+export { buildSparklineOption, buildSpreadCurveOption } from './spread.js';
+export { buildFramingHeatmapOption, type FramingOptions } from './framing.js';
+export { SIDE_COLORS, SIDE_ORDER, categoryColor, humanize, orderSides, sideColor } from './palette.js';
+export { bucketEnd, exactNumber, sharePercent, timeText } from './format.js';
+export { markFilter, type ChartOption, type MarkData, type MarkFilter, type TimeOptions, type ZoneMode } from './types.js';

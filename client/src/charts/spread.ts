@@ -1,0 +1,120 @@
+/** How a release spread: a sparkline for lists, and the release page's curve coloured by side. */
+import type { SpreadResponse } from '../api/types.js';
+import { exactNumber, timeText } from './format.js';
+import { orderSides, sideColor } from './palette.js';
+import type { ChartOption, MarkData, TimeOptions } from './types.js';
+
+/** A tiny cumulative-pickups line with no axes; a click opens the release's copies. */
+export function buildSparklineOption(spread: SpreadResponse): ChartOption {
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    grid: { left: 1, right: 1, top: 2, bottom: 2 },
+    xAxis: { type: 'time', show: false },
+    yAxis: { type: 'value', show: false, min: 0 },
+    tooltip: { trigger: 'item' },
+    series: [
+      {
+        id: 'pickups',
+        type: 'line',
+        symbol: 'circle',
+        symbolSize: 3,
+        showSymbol: false,
+        lineStyle: { width: 1.5, color: sideColor(spread.original?.side ?? 'UNKNOWN') },
+        areaStyle: { opacity: 0.15, color: sideColor(spread.original?.side ?? 'UNKNOWN') },
+        data: spread.curve.map((point): MarkData => ({
+          value: [point.start, point.cumulativePickups],
+          filter: { release: spread.releaseId },
+          tip: [timeText(point.start, 'UTC'), `${exactNumber(point.cumulativePickups)} pickups so far`],
+        })),
+      },
+    ],
+  };
+}
+
+/**
+ * Cumulative pickups and summed views over time, with each side's first pickup marked in the
+ * side's colour (the cascade at a glance). Marks filter to the release, and to the side for the
+ * first-seen points.
+ */
+export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOptions): ChartOption {
+  const pickupsAt = (iso: string) => {
+    const t = Date.parse(iso);
+    let last = 0;
+    for (const point of spread.curve) {
+      if (Date.parse(point.start) > t) break;
+      last = point.cumulativePickups;
+    }
+    return last;
+  };
+  const firstSeen = orderSides(spread.firstSeenPerSide.map((f) => f.side)).map((side) => {
+    const first = spread.firstSeenPerSide.find((f) => f.side === side)!;
+    return {
+      id: `first-${side}`,
+      name: side,
+      type: 'scatter' as const,
+      yAxisIndex: 0,
+      symbolSize: 12,
+      z: 5,
+      itemStyle: { color: sideColor(side) },
+      data: [
+        {
+          value: [first.firstSeenAt, pickupsAt(first.firstSeenAt)],
+          filter: { release: spread.releaseId, side },
+          tip: [`${side} first seen`, timeText(first.firstSeenAt, options.zone)],
+        } satisfies MarkData,
+      ],
+    };
+  });
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    useUTC: options.zone === 'UTC',
+    aria: { enabled: true },
+    grid: { left: 56, right: 64, top: 40, bottom: 40 },
+    legend: { type: 'scroll', top: 0 },
+    tooltip: { trigger: 'item' },
+    xAxis: { type: 'time', name: options.zone === 'UTC' ? 'UTC' : 'local time' },
+    yAxis: [
+      { type: 'value', name: 'pickups', minInterval: 1 },
+      { type: 'value', name: 'views', splitLine: { show: false } },
+    ],
+    series: [
+      {
+        id: 'cumulative-pickups',
+        name: 'Pickups (cumulative)',
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        yAxisIndex: 0,
+        itemStyle: { color: '#5470c6' },
+        data: spread.curve.map((point): MarkData => ({
+          value: [point.start, point.cumulativePickups],
+          filter: { release: spread.releaseId },
+          tip: [
+            timeText(point.start, options.zone),
+            `${exactNumber(point.cumulativePickups)} pickups (+${exactNumber(point.pickups)})`,
+          ],
+        })),
+      },
+      {
+        id: 'cumulative-views',
+        name: 'Views (summed)',
+        type: 'line',
+        showSymbol: false,
+        yAxisIndex: 1,
+        lineStyle: { type: 'dashed' },
+        itemStyle: { color: '#91cc75' },
+        data: spread.curve.map((point): MarkData => ({
+          value: [point.start, point.cumulativeViews],
+          filter: { release: spread.releaseId },
+          tip: [
+            timeText(point.start, options.zone),
+            `${exactNumber(point.cumulativeViews)} views (+${exactNumber(point.views)})`,
+          ],
+        })),
+      },
+      ...firstSeen,
+    ],
+  };
+}

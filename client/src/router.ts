@@ -1,0 +1,68 @@
+/** Views and their URLs; every view but Login needs a session when the server has authentication. */
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useSessionStore } from './stores/session.js';
+import FramingView from './views/FramingView.vue';
+import ItemView from './views/ItemView.vue';
+import LoginView from './views/LoginView.vue';
+import NotYetView from './views/NotYetView.vue';
+import OverviewView from './views/OverviewView.vue';
+import ReleaseView from './views/ReleaseView.vue';
+import SearchView from './views/SearchView.vue';
+import SourcesView from './views/SourcesView.vue';
+
+const notYet = (path: string, name: string, title: string, endpoint: string, what: string): RouteRecordRaw => ({
+  path,
+  name,
+  component: NotYetView,
+  meta: { title, endpoint, what },
+});
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'overview', component: OverviewView, meta: { title: 'Overview' } },
+  { path: '/search', name: 'search', component: SearchView, meta: { title: 'Search' } },
+  { path: '/framing', name: 'framing', component: FramingView, meta: { title: 'Framing' } },
+  { path: '/releases/:id', name: 'release', component: ReleaseView, meta: { title: 'Release' } },
+  { path: '/items/:id', name: 'item', component: ItemView, meta: { title: 'Item' } },
+  { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
+  notYet('/releases', 'releases', 'Releases', '/releases', 'Releases sorted by spread score, pickups, views and recency.'),
+  notYet('/alerts', 'alerts', 'Alerts', '/alerts', 'Alert rules, their history and acknowledgements.'),
+  notYet('/briefings', 'briefings', 'Briefings', '/briefings', 'Weekly briefings: list, generate, download.'),
+  notYet('/codebook', 'codebook', 'Codebook', '/codebook', 'Frames and their patterns, with a box to test a text against them.'),
+  notYet('/users', 'users', 'Users', '/users', 'Accounts and roles (admins).'),
+  notYet(
+    '/saved-views',
+    'saved-views',
+    'Saved views',
+    '/saved-views',
+    'Searches and filtered views saved under a name and shared with the team.',
+  ),
+  notYet('/markers', 'markers', 'Event markers', '/markers', 'Dated annotations shown on every time chart and in briefings.'),
+  { path: '/login', name: 'login', component: LoginView, meta: { title: 'Sign in', public: true } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: NotYetView,
+    meta: { title: 'Page not found', endpoint: '/__none__', what: 'No view at this address.' },
+  },
+];
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach(async (to) => {
+    const session = useSessionStore();
+    if (session.state === 'unknown') {
+      try {
+        await session.load();
+      } catch {
+        // The server is unreachable: let the view show the error state.
+        return true;
+      }
+    }
+    if (to.meta.public || session.state !== 'signed-out') return true;
+    return { name: 'login', query: { redirect: to.fullPath } };
+  });
+  router.afterEach((to) => {
+    document.title = `${String(to.meta.title ?? '')} · Framewatch`;
+  });
+  return router;
+}
