@@ -100,6 +100,11 @@ export class Pipeline {
     return this.linker.size;
   }
 
+  /** Releases the fetcher's connections. */
+  async close(): Promise<void> {
+    await this.options.fetcher.close();
+  }
+
   isRunning(sourceId: string): boolean {
     return this.running.has(sourceId);
   }

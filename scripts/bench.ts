@@ -4,7 +4,8 @@
  * what compare across runs, the absolute figures are not. Targets that fail are reported, never
  * turned into a failing exit code; only a crash exits non-zero.
  *
- *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch] [--repeats 30] [--json path]
+ *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live] [--repeats 30] [--json path]
+ *                    [--live-clients 500] [--live-rate 200] [--live-seconds 10] [--fanout-clients 1000] [--burst 5000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -14,18 +15,21 @@ import { connectElasticsearch, elasticsearchIngest, elasticsearchQueries } from 
 import type { IngestFigures, QueryFigures } from './bench/figures.js';
 import { watchMemory } from './bench/measure.js';
 import { sqliteIngest, sqliteQueries } from './bench/sqlite.js';
+import { liveBench } from './bench/live.js';
 import { fmt, renderTable, type Row } from './bench/table.js';
 
 const ES_INGEST_TARGET = 0.6;
 const SQLITE_INGEST_TARGET = 5_000;
 const WARMUP = 3;
+const LIVE_P95_TARGET_MS = 250;
 
 interface Options {
   items: number;
   ingest: number;
-  only: 'sqlite' | 'elasticsearch' | undefined;
+  only: 'sqlite' | 'elasticsearch' | 'live' | undefined;
   repeats: number;
   json: string;
+  live: { clients: number; rate: number; seconds: number; fanoutClients: number; burst: number };
 }
 
 function parseOptions(): Options {
@@ -36,6 +40,11 @@ function parseOptions(): Options {
       only: { type: 'string' },
       repeats: { type: 'string', default: '30' },
       json: { type: 'string' },
+      'live-clients': { type: 'string', default: '500' },
+      'live-rate': { type: 'string', default: '200' },
+      'live-seconds': { type: 'string', default: '10' },
+      'fanout-clients': { type: 'string', default: '1000' },
+      burst: { type: 'string', default: '5000' },
     },
   });
   const count = (name: string, text: string) => {
@@ -43,8 +52,8 @@ function parseOptions(): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${text}"`);
     return n;
   };
-  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'elasticsearch') {
-    throw new Error(`--only must be sqlite or elasticsearch, not "${values.only}"`);
+  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'elasticsearch' && values.only !== 'live') {
+    throw new Error(`--only must be sqlite, elasticsearch or live, not "${values.only}"`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/gu, '-');
   return {
@@ -53,6 +62,13 @@ function parseOptions(): Options {
     only: values.only,
     repeats: count('repeats', values.repeats),
     json: values.json ?? `bench-results/bench-${stamp}.json`,
+    live: {
+      clients: count('live-clients', values['live-clients']),
+      rate: count('live-rate', values['live-rate']),
+      seconds: count('live-seconds', values['live-seconds']),
+      fanoutClients: count('fanout-clients', values['fanout-clients']),
+      burst: count('burst', values.burst),
+    },
   };
 }
 
@@ -99,7 +115,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: cpus().length, platform: process.platform },
   };
 
-  if (options.only !== 'elasticsearch') {
+  if (options.only === undefined || options.only === 'sqlite') {
     log(`SQLite: ingest ${fmt.int(options.ingest)} items (API and raw inserts)`);
     const ingest = await sqliteIngest(options.ingest);
     log(`SQLite: queries over ${fmt.int(options.items)} items, ${options.repeats} repetitions each`);
@@ -121,7 +137,7 @@ async function main(): Promise<void> {
     );
   }
 
-  if (options.only !== 'sqlite') {
+  if (options.only === undefined || options.only === 'elasticsearch') {
     log('Elasticsearch: connecting');
     const node = await connectElasticsearch(log);
     // A Ctrl-C must not leave a JVM this run started running in the background.
@@ -152,6 +168,46 @@ async function main(): Promise<void> {
       process.off('SIGINT', interrupted);
       await node.stop();
     }
+  }
+
+  if (options.only === undefined || options.only === 'live') {
+    const live = await liveBench({ ...options.live, log });
+    report.live = live;
+    const { latency, fanout } = live;
+    rows.push(
+      {
+        figure: `Live latency POST sent -> event (${fmt.int(latency.clients)} clients, ${latency.ratePerSec} items/s, p50 / p95)`,
+        value: `${fmt.ms(latency.sendToEvent.p50)} / ${fmt.ms(latency.sendToEvent.p95)} ms`,
+        baseline: `POST answered -> event ${fmt.ms(latency.ackToEvent.p50)} / ${fmt.ms(latency.ackToEvent.p95)} ms`,
+        ratio: '-',
+        target: `p95 <= ${LIVE_P95_TARGET_MS} ms`,
+        verdict: latency.sendToEvent.p95 <= LIVE_P95_TARGET_MS && latency.missing === 0 ? 'PASS' : 'FAIL',
+      },
+      {
+        figure: 'Live events at probe clients before the POST answer / missing',
+        value: `${fmt.int(latency.beforeAck)} of ${fmt.int(latency.sendToEvent.n)} / ${fmt.int(latency.missing)}`,
+        baseline: `sent ${latency.achievedRate.toFixed(0)} items/s; CPU s/s: server ${latency.serverCpu.toFixed(2)}, clients ${latency.clientCpu.toFixed(2)}`,
+        ratio: '-',
+        target: '-',
+        verdict: 'info',
+      },
+      {
+        figure: `Live fan-out delivery (${fmt.int(fanout.clients)} filtered clients, burst of ${fmt.int(fanout.items)}, p50 / p95)`,
+        value: `${fmt.ms(fanout.delivery.p50)} / ${fmt.ms(fanout.delivery.p95)} ms`,
+        baseline: `${fmt.int(fanout.delivered)} single + ${fmt.int(fanout.inBatches)} batched + ${fmt.int(fanout.omitted)} coalesced of ${fmt.int(fanout.expected)}`,
+        ratio: '-',
+        target: '-',
+        verdict: fanout.delivered + fanout.inBatches + fanout.omitted === fanout.expected ? 'info' : 'FAIL',
+      },
+      {
+        figure: 'Live fan-out server RSS (after the burst / peak)',
+        value: `${fmt.int(fanout.serverRssMb)} / ${fmt.int(fanout.serverPeakRssMb)} MB`,
+        baseline: '-',
+        ratio: '-',
+        target: '-',
+        verdict: 'info',
+      },
+    );
   }
 
   const peak = memory.stop();

@@ -3,6 +3,7 @@
  * handling, routes, static client. The process entry (server/main.ts) owns logging and listening.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -13,8 +14,18 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomSecret } from './auth/credentials.js';
 import { AuthService, type AuthSettings } from './auth/service.js';
 import { EventBus } from './events/bus.js';
+import type { Pipeline } from '../pipelines/runner.js';
+import { collectionRoutes } from './routes/collection.js';
+import { createPipeline } from './services/collection.js';
+import type { CollectionConfig } from './config/index.js';
+import { registerLive, type LiveOptions } from './live/index.js';
 import { registerErrorHandling } from './plugins/errors.js';
+import { AppMetrics, instrumentStore, registerMetrics } from './plugins/metrics.js';
 import { registerSecurity } from './plugins/security.js';
+import { exportRoutes } from './routes/exports.js';
+import { mediaRoutes } from './routes/media.js';
+import { releaseRoutes } from './routes/releases.js';
+import { MediaService, registerMediaRedaction, type MediaOptions } from './services/media.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { analyticsRoutes } from './routes/analytics.js';
@@ -31,6 +42,9 @@ declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     bus: EventBus;
+    pipeline: Pipeline;
+    /** Sensitive media: reveal grants and the thumbnail cache. */
+    media: MediaService;
   }
 }
 
@@ -38,11 +52,17 @@ export interface AppOptions {
   store: Store;
   /** Domain events; a fresh bus when the caller does not share one. */
   bus?: EventBus;
+  /** Collection (run now, imports, schedules): which private hosts its fetcher may reach (none by default). */
+  collection?: Pick<CollectionConfig, 'allowPrivateHosts'>;
   logger?: FastifyServerOptions['logger'];
   /** Folder of the client to serve; default: the built dashboard (client/dist) when present, else client/public. */
   clientDir?: string;
   /** Sessions, cookies, lockout and rate limits; without a sessionSecret a random one is used (tests). */
   auth?: Partial<AuthSettings>;
+  /** Thumbnail cache and reveals; default: a cache under the system's temporary folder (tests). */
+  media?: MediaOptions;
+  /** Live push (socket.io): Redis for several instances, tick and buffer tuning. */
+  live?: LiveOptions;
 }
 
 const BUILT_CLIENT_DIR = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -59,8 +79,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.decorate('store', options.store);
-  app.decorate('bus', options.bus ?? new EventBus());
+  // Every store call is timed for /metrics; upserts are counted by status.
+  const metrics = new AppMetrics();
+  app.decorate('metrics', metrics);
+  app.decorate('store', instrumentStore(options.store, metrics));
+  const bus = options.bus ?? new EventBus();
+  app.decorate('bus', bus);
+  // Over app.store, so collected items count in the metrics like posted ones.
+  app.decorate('pipeline', createPipeline(app.store, options.collection ?? { allowPrivateHosts: [] }, bus));
+  app.addHook('onClose', () => app.pipeline.close());
   app.addSchema(ErrorResponse);
   // Before any route, so every route gets an access policy, headers and rate limits.
   await registerSecurity(
@@ -84,7 +111,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  // At the root, so every JSON answer of every route hides unrevealed sensitive media.
+  const media = new MediaService(
+    app.store,
+    app.auth,
+    options.media ?? { cacheDir: join(tmpdir(), 'framewatch-media-cache'), cacheMaxBytes: 64 * 1024 * 1024 },
+  );
+  app.decorate('media', media);
+  registerMediaRedaction(app, media);
 
+  await registerMetrics(app);
   await app.register(healthRoutes);
   await app.register(
     async (api) => {
@@ -92,9 +128,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(searchRoutes);
       await api.register(analyticsRoutes);
       await api.register(sourceRoutes);
+      await api.register(collectionRoutes);
       await api.register(authRoutes);
       await api.register(userRoutes);
       await api.register(auditRoutes);
+      await api.register(releaseRoutes);
+      await api.register(exportRoutes);
+      await api.register(mediaRoutes);
     },
     { prefix: '/api/v1' },
   );
@@ -125,5 +165,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         ),
     });
   });
+  await registerLive(app, options.live);
   return app;
 }

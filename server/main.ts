@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { describeFirstAdmin, ensureFirstAdmin } from './auth/bootstrap.js';
 import { loadOrCreateSessionSecret } from './auth/secret.js';
 import { ConfigError, loadConfig } from './config/index.js';
+import { SourceScheduler } from './services/collection.js';
 import { seedDemoData } from './services/demo.js';
 import { createStore } from './store/index.js';
 
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   await store.init();
   const app = await buildApp({
     store,
+    collection: config.collection,
+    media: config.media,
     logger: {
       level: config.logLevel,
       ...(process.stdout.isTTY && { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:standard' } } }),
@@ -34,12 +37,21 @@ async function main(): Promise<void> {
       // Outside production a missing SESSION_SECRET is generated once and kept in DATA_DIR.
       sessionSecret: config.auth.sessionSecret ?? loadOrCreateSessionSecret(config.dataDir),
     },
+    live: config.live,
   });
   const firstAdmin = await ensureFirstAdmin(app.auth, config.auth, demo);
 
   if (demo) {
     const seeded = await seedDemoData(store, { log: (m) => app.log.info(m) });
     if (seeded > 0) app.log.info(`demo dataset stored: ${seeded} synthetic items, marked as demo data`);
+  }
+
+  const scheduler = config.collection.schedulerEnabled
+    ? new SourceScheduler(store, app.pipeline, { info: (m) => app.log.info(m), error: (m) => app.log.error(m) })
+    : null;
+  if (scheduler) {
+    const scheduled = await scheduler.sync();
+    app.log.info(`collection scheduler on: ${scheduled.length} source(s) scheduled`);
   }
 
   const address = await app.listen({ host: config.host, port: config.port });
@@ -54,6 +66,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: closing`);
+    await scheduler?.stop();
     await app.close();
     await store.close();
     process.exit(0);

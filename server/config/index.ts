@@ -35,6 +35,13 @@ const Env = Type.Object({
   RATE_LIMIT_WINDOW_SEC: Type.Integer({ minimum: 1, maximum: 86_400, default: 60 }),
   LOCKOUT_THRESHOLD: Type.Integer({ minimum: 1, maximum: 1000, default: 5 }),
   LOCKOUT_MINUTES: Type.Integer({ minimum: 1, maximum: 10_080, default: 15 }),
+  SCHEDULER_ENABLED: Type.Boolean({ default: false }),
+  FETCH_ALLOW_PRIVATE: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9.:\\[\\]_-]+(,[A-Za-z0-9.:\\[\\]_-]+)*$', description: 'host[:port] list' }),
+  ),
+  MEDIA_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 512 }),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  LIVE_STATS_INTERVAL_SEC: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
 });
 
 export interface ElasticsearchConfig {
@@ -62,6 +69,12 @@ export interface AuthConfig {
   lockoutMs: number;
 }
 
+export interface LiveConfig {
+  /** Several instances share live events through Redis (the socket.io Redis adapter). */
+  redisUrl: string | undefined;
+  statsIntervalMs: number;
+}
+
 export interface Config {
   store: 'sqlite' | 'elasticsearch';
   production: boolean;
@@ -73,6 +86,17 @@ export interface Config {
   demoData: boolean;
   elasticsearch: ElasticsearchConfig | null;
   auth: AuthConfig;
+  collection: CollectionConfig;
+  /** Thumbnails fetched for sensitive-media reveals, cached under DATA_DIR/media-cache. */
+  media: { cacheDir: string; cacheMaxBytes: number };
+  live: LiveConfig;
+}
+
+export interface CollectionConfig {
+  /** Run every enabled source on its cron schedule in this process. */
+  schedulerEnabled: boolean;
+  /** Private or loopback hosts (host or host:port) the fetcher may reach: an operator's internal feeds. */
+  allowPrivateHosts: string[];
 }
 
 export class ConfigError extends Error {}
@@ -87,8 +111,10 @@ const NUMERIC = [
   'RATE_LIMIT_WINDOW_SEC',
   'LOCKOUT_THRESHOLD',
   'LOCKOUT_MINUTES',
+  'MEDIA_CACHE_MAX_MB',
+  'LIVE_STATS_INTERVAL_SEC',
 ];
-const BOOLEAN = ['DEMO_DATA', 'COOKIE_SECURE'];
+const BOOLEAN = ['DEMO_DATA', 'COOKIE_SECURE', 'SCHEDULER_ENABLED'];
 
 /** Validates an environment (process.env by default) into a Config, or throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -147,6 +173,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           replicas: e.ELASTICSEARCH_REPLICAS,
         }
       : null,
+    media: { cacheDir: resolve(dataDir, 'media-cache'), cacheMaxBytes: e.MEDIA_CACHE_MAX_MB * 1024 * 1024 },
+    collection: {
+      schedulerEnabled: e.SCHEDULER_ENABLED,
+      allowPrivateHosts: e.FETCH_ALLOW_PRIVATE ? e.FETCH_ALLOW_PRIVATE.split(',') : [],
+    },
     auth: {
       sessionSecret: e.SESSION_SECRET ?? null,
       sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
@@ -158,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockoutThreshold: e.LOCKOUT_THRESHOLD,
       lockoutMs: e.LOCKOUT_MINUTES * 60_000,
     },
+    live: { redisUrl: e.REDIS_URL, statsIntervalMs: e.LIVE_STATS_INTERVAL_SEC * 1000 },
   };
 }

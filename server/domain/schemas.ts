@@ -56,6 +56,19 @@ export const Media = Type.Object(
 );
 export type Media = Static<typeof Media>;
 
+/**
+ * Media as stored items and API answers carry them. The API never shows a sensitive item's links
+ * unrevealed: they become `{ type, sensitive: true, hidden: true }` (see server/services/media.ts).
+ */
+export const MediaView = Type.Object({
+  type: MediaType,
+  url: Type.Optional(Type.String()),
+  thumbnailUrl: Type.Optional(Type.String()),
+  durationSec: Type.Optional(Type.Number()),
+  sensitive: Type.Optional(Type.Boolean()),
+  hidden: Type.Optional(Type.Boolean()),
+});
+
 /** A frame of the codebook found in an item, with the matched terms as evidence. */
 export const FrameMatch = Type.Object(
   {
@@ -127,7 +140,7 @@ export const Item = Type.Object({
   publishedAt: Type.String(),
   collectedAt: Type.String(),
   editedAt: Type.Union([Type.String(), Type.Null()]),
-  media: Type.Array(Media),
+  media: Type.Array(MediaView),
   engagement: Type.Object({
     views: Count,
     forwards: Count,

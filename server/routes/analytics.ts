@@ -20,13 +20,59 @@ const TermsResponse = Type.Object({
   buckets: Type.Array(Type.Object({ key: Type.String(), count: Type.Integer() })),
 });
 
-const FramingResponse = Type.Object({
+export const FramingResponse = Type.Object({
   sides: Type.Array(Type.Object({ side: Type.String(), items: Type.Integer() })),
   frames: Type.Array(Type.String()),
   cells: Type.Array(Type.Object({ side: Type.String(), frame: Type.String(), count: Type.Integer(), share: Type.Number() })),
 });
 
-const SpreadResponse = Type.Object({
+export const FirstSeenPerSide = Type.Array(
+  Type.Object({
+    side: Type.String(),
+    firstSeenAt: Type.String(),
+    itemId: Type.String(),
+    delaySec: Type.Union([Type.Integer(), Type.Null()], { description: 'seconds after the original (null without one)' }),
+  }),
+);
+
+export const FirstSeenPerSource = Type.Array(
+  Type.Object({
+    sourceId: Type.String(),
+    side: Type.String(),
+    firstSeenAt: Type.String(),
+    itemId: Type.String(),
+    delaySec: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  { description: 'The cascade: when each source first carried the release, earliest first' },
+);
+
+const FramingTimelineResponse = Type.Object({
+  interval: Type.Union([Type.Literal('day'), Type.Literal('week')]),
+  timeZone: Type.Literal('UTC'),
+  sides: Type.Array(Type.String()),
+  frames: Type.Array(Type.String()),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.String(),
+      sides: Type.Array(Type.Object({ side: Type.String(), items: Type.Integer() })),
+      cells: Type.Array(
+        Type.Object({
+          side: Type.String(),
+          frame: Type.String(),
+          count: Type.Integer(),
+          share: Type.Number({ description: 'count / items of the side in the bucket' }),
+          previousCount: Type.Integer(),
+          previousShare: Type.Union([Type.Number(), Type.Null()], {
+            description: 'null when the side had no items in the previous bucket',
+          }),
+          shareChange: Type.Union([Type.Number(), Type.Null()], { description: 'share - previousShare' }),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const SpreadResponse = Type.Object({
   releaseId: Type.String(),
   original: Type.Union([Type.Omit(Item, ['raw']), Type.Null()]),
   pickups: Type.Integer(),
@@ -34,14 +80,8 @@ const SpreadResponse = Type.Object({
   distinctSides: Type.Integer(),
   distinctLangs: Type.Integer(),
   summedViews: Type.Integer(),
-  firstSeenPerSide: Type.Array(
-    Type.Object({
-      side: Type.String(),
-      firstSeenAt: Type.String(),
-      itemId: Type.String(),
-      delaySec: Type.Union([Type.Integer(), Type.Null()]),
-    }),
-  ),
+  firstSeenPerSide: FirstSeenPerSide,
+  firstSeenPerSource: FirstSeenPerSource,
   curve: Type.Array(
     Type.Object({
       start: Type.String(),
@@ -118,6 +158,29 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => app.store.framingMatrix(toItemFilter(request.query)),
+  );
+
+  app.get(
+    '/analytics/framing/timeline',
+    {
+      schema: {
+        tags: ['analytics'],
+        summary: 'Side x frame counts and shares per day or week, with the change against the previous period',
+        description:
+          'UTC buckets (weeks start on Monday), zero-filled over the range. Each cell compares with the bucket before it; ' +
+          'the first bucket of a range is compared with the period just before the range.',
+        querystring: Type.Composite([
+          FilterQuery,
+          Type.Object({ interval: Type.Union([Type.Literal('day'), Type.Literal('week')], { default: 'week' }) }),
+        ]),
+        response: { 200: FramingTimelineResponse, ...errors },
+      },
+    },
+    async (request) => {
+      const { interval, ...filter } = request.query;
+      const timeline = await app.store.framingTimeline({ filter: toItemFilter(filter), interval });
+      return { ...timeline, timeZone: 'UTC' as const };
+    },
   );
 
   app.get(

@@ -1,11 +1,19 @@
 /** Sources CRUD: the watched channels, feeds and outlets. */
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { NotFoundError } from '../domain/errors.js';
+import cron from 'node-cron';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
 import { Source, SourceInput, SourcePatch } from '../domain/schemas.js';
 import { ErrorResponse } from '../schemas/http.js';
 
 const Params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+/** A schedule is a cron expression the scheduler can run; refuse anything else up front. */
+function checkSchedule(schedule: string | undefined): void {
+  if (schedule !== undefined && !cron.validate(schedule)) {
+    throw new ValidationError(`"${schedule}" is not a cron expression (e.g. "*/15 * * * *")`, 'body/schedule');
+  }
+}
 
 export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -24,7 +32,10 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: Source, 400: ErrorResponse, 409: ErrorResponse },
       },
     },
-    async (request, reply) => reply.code(201).send(await app.store.createSource(request.body)),
+    async (request, reply) => {
+      checkSchedule(request.body.schedule);
+      return reply.code(201).send(await app.store.createSource(request.body));
+    },
   );
 
   app.get(
@@ -48,7 +59,10 @@ export const sourceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Source, 400: ErrorResponse, 404: ErrorResponse },
       },
     },
-    async (request) => app.store.updateSource(request.params.id, request.body),
+    async (request) => {
+      checkSchedule(request.body.schedule);
+      return app.store.updateSource(request.params.id, request.body);
+    },
   );
 
   app.delete(

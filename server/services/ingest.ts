@@ -71,6 +71,46 @@ function publish(bus: EventBus, results: UpsertResult[]): void {
   for (const [releaseId, itemIds] of releases) bus.emit('release:update', { releaseId, itemIds });
 }
 
+/** Entries per validate-and-write step when the store takes concurrent writes. */
+const PART = 250;
+
+function validateEntry(entry: IngestEntry, index: number, now: Date, errors: IngestError[]): ItemInputType | null {
+  if (entry.parseError !== undefined) {
+    errors.push({ index, field: '(item)', message: entry.parseError });
+    return null;
+  }
+  const fieldErrors = checkItem(entry.value);
+  if (fieldErrors.length > 0) {
+    errors.push(...fieldErrors.map((e) => ({ index, ...e })));
+    return null;
+  }
+  const item = entry.value as ItemInputType;
+  const dateErrors = checkDates(item, now);
+  if (dateErrors.length > 0) {
+    errors.push(...dateErrors.map((e) => ({ index, ...e })));
+    return null;
+  }
+  const clean = sanitize(item);
+  if (clean.text === '' && (clean.title ?? '') === '') {
+    errors.push({ index, field: 'text', message: 'the item has no title and its text is empty once markup is removed' });
+    return null;
+  }
+  return clean;
+}
+
+/** Splits entries so that every copy of an item lands in the same part (statuses stay in input order). */
+function parts(entries: IngestEntry[], parallel: boolean): { offset: number; entries: IngestEntry[] }[] {
+  if (!parallel || entries.length <= PART) return [{ offset: 0, entries }];
+  const keys = entries.map((e) => {
+    const v = e.value as Partial<ItemInputType> | undefined;
+    return v && typeof v === 'object' ? `${String(v.platform)}\u0000${String(v.sourceId)}\u0000${String(v.externalId)}` : '';
+  });
+  if (new Set(keys).size !== keys.length) return [{ offset: 0, entries }];
+  const out: { offset: number; entries: IngestEntry[] }[] = [];
+  for (let i = 0; i < entries.length; i += PART) out.push({ offset: i, entries: entries.slice(i, i + PART) });
+  return out;
+}
+
 export async function ingestItems(
   store: Store,
   entries: IngestEntry[],
@@ -78,53 +118,39 @@ export async function ingestItems(
   bus?: EventBus,
 ): Promise<IngestOutcome> {
   const errors: IngestError[] = [];
-  const valid: { index: number; item: ItemInputType }[] = [];
-  entries.forEach((entry, index) => {
-    if (entry.parseError !== undefined) {
-      errors.push({ index, field: '(item)', message: entry.parseError });
-      return;
+  const sides = new Map<string, ItemInputType['side']>();
+  // With a store that takes concurrent writes, a part is written while the next one is validated,
+  // so the store's work and ours overlap instead of taking turns.
+  const writes: Promise<{ indexes: number[]; stored: UpsertResult[] }>[] = [];
+  for (const part of parts(entries, store.capabilities.concurrentWrites)) {
+    const valid: { index: number; item: ItemInputType }[] = [];
+    part.entries.forEach((entry, n) => {
+      const item = validateEntry(entry, part.offset + n, now, errors);
+      if (item) valid.push({ index: part.offset + n, item });
+    });
+    // The source registry decides the side unless the item says otherwise.
+    for (const v of valid) {
+      if (v.item.side !== undefined) continue;
+      if (!sides.has(v.item.sourceId)) sides.set(v.item.sourceId, (await store.getSource(v.item.sourceId))?.side);
+      v.item.side = sides.get(v.item.sourceId) ?? 'UNKNOWN';
     }
-    const fieldErrors = checkItem(entry.value);
-    if (fieldErrors.length > 0) {
-      errors.push(...fieldErrors.map((e) => ({ index, ...e })));
-      return;
-    }
-    const item = entry.value as ItemInputType;
-    const dateErrors = checkDates(item, now);
-    if (dateErrors.length > 0) {
-      errors.push(...dateErrors.map((e) => ({ index, ...e })));
-      return;
-    }
-    const clean = sanitize(item);
-    if (clean.text === '' && (clean.title ?? '') === '') {
-      errors.push({ index, field: 'text', message: 'the item has no title and its text is empty once markup is removed' });
-      return;
-    }
-    valid.push({ index, item: clean });
-  });
-
-  // The source registry decides the side unless the item says otherwise.
-  const unsided = [...new Set(valid.filter((v) => v.item.side === undefined).map((v) => v.item.sourceId))];
-  if (unsided.length > 0) {
-    const sides = new Map<string, ItemInputType['side']>();
-    for (const id of unsided) {
-      const source = await store.getSource(id);
-      if (source) sides.set(id, source.side);
-    }
-    for (const v of valid) if (v.item.side === undefined) v.item.side = sides.get(v.item.sourceId) ?? 'UNKNOWN';
+    if (valid.length === 0) continue;
+    const write = store.upsertItems(
+      valid.map((v) => v.item),
+      now,
+    );
+    write.catch(() => undefined);
+    writes.push(write.then((stored) => ({ indexes: valid.map((v) => v.index), stored })));
   }
-
-  const stored =
-    valid.length > 0
-      ? await store.upsertItems(
-          valid.map((v) => v.item),
-          now,
-        )
-      : [];
-  if (bus) publish(bus, stored);
-  return {
-    received: entries.length,
-    results: stored.map((r, n) => ({ index: valid[n]?.index ?? r.index, id: r.id, status: r.status })),
-    errors,
-  };
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const results: UpsertResult[] = [];
+  for (const r of settled) {
+    if (r.status !== 'fulfilled') continue;
+    if (bus) publish(bus, r.value.stored);
+    r.value.stored.forEach((u, n) => results.push({ index: r.value.indexes[n] ?? u.index, id: u.id, status: u.status }));
+  }
+  errors.sort((a, b) => a.index - b.index);
+  return { received: entries.length, results, errors };
 }

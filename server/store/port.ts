@@ -132,8 +132,84 @@ export interface ReleaseSpread {
   /** Latest views of the original and its copies. */
   summedViews: number;
   firstSeenPerSide: { side: string; firstSeenAt: string; itemId: string; delaySec: number | null }[];
+  /** The cascade: each source's first item of the release, earliest first. */
+  firstSeenPerSource: { sourceId: string; side: string; firstSeenAt: string; itemId: string; delaySec: number | null }[];
   /** Copies per bucket and running totals. */
   curve: { start: string; pickups: number; cumulativePickups: number; views: number; cumulativeViews: number }[];
+}
+
+export type ReleaseSort = 'spread' | 'pickups' | 'views' | 'recency';
+
+export interface ListReleasesRequest {
+  /**
+   * from/to bound a release's firstSeenAt (its earliest item, normally the original); every other
+   * field selects releases with at least one item matching it. Metrics always cover every item.
+   */
+  filter: ItemFilter;
+  /** All descending; ties break on firstSeenAt, then id (both descending). recency = firstSeenAt. */
+  sort: ReleaseSort;
+  limit: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+/** A release: the items whose releaseId is its id (the original carries its own id). */
+export interface ReleaseSummary {
+  id: string;
+  original: Omit<Item, 'raw'> | null;
+  /** Items of the release other than its original. */
+  pickups: number;
+  distinctSources: number;
+  distinctSides: number;
+  distinctLangs: number;
+  /** Latest views of the original and its copies. */
+  summedViews: number;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  /** log2(1 + pickups) x distinctSides x (1 + log2(distinctLangs)), rounded to 4 decimals (see shared.ts spreadScore). */
+  spreadScore: number;
+}
+
+export interface ReleasePage {
+  /** Releases matching the filter. */
+  total: number;
+  releases: ReleaseSummary[];
+  nextCursor: string | null;
+}
+
+export interface FramingTimelineRequest {
+  filter: ItemFilter;
+  interval: 'day' | 'week';
+}
+
+export interface FramingTimelineCell {
+  side: string;
+  frame: string;
+  count: number;
+  /** count / items of the side in this bucket (0..1). */
+  share: number;
+  /** The previous bucket's count (0 when the frame was absent there). */
+  previousCount: number;
+  /** The previous bucket's share; null when the side had no items in the previous bucket. */
+  previousShare: number | null;
+  /** share - previousShare; null when previousShare is null. */
+  shareChange: number | null;
+}
+
+export interface FramingTimelineBucket {
+  /** Start of the bucket (UTC; weeks start on Monday). */
+  start: string;
+  sides: { side: string; items: number }[];
+  /** Cells with a count in this bucket or the previous one; sorted by side, then frame. */
+  cells: FramingTimelineCell[];
+}
+
+export interface FramingTimeline {
+  interval: 'day' | 'week';
+  sides: string[];
+  frames: string[];
+  /** Zero-filled over the filter's range (or the data's). */
+  buckets: FramingTimelineBucket[];
 }
 
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
@@ -159,6 +235,8 @@ export interface StoreCapabilities {
   distributed: boolean;
   /** Writes are visible to search immediately (no refresh interval). */
   immediateVisibility: boolean;
+  /** Several writes may run at once (callers can overlap their own work with the store's). */
+  concurrentWrites: boolean;
   /** Deepest page search can reach with cursors (Infinity when unbounded). */
   maxCursorDepth: number;
 }
@@ -186,6 +264,10 @@ export interface Store {
   terms(request: TermsRequest): Promise<TermsResult>;
   framingMatrix(filter: ItemFilter): Promise<FramingMatrix>;
   releaseSpread(request: ReleaseSpreadRequest): Promise<ReleaseSpread>;
+  /** Releases with their spread metrics, sorted and paged (see ListReleasesRequest). */
+  listReleases(request: ListReleasesRequest): Promise<ReleasePage>;
+  /** Side x frame counts and shares per day or week, with the change against the previous bucket. */
+  framingTimeline(request: FramingTimelineRequest): Promise<FramingTimeline>;
 
   listSources(): Promise<Source[]>;
   getSource(id: string): Promise<Source | null>;

@@ -2,12 +2,13 @@
  * Turning a validated ItemInput into the stored Item, shared by both adapters so that ids, hashes,
  * and the indexed text are identical whichever backend stores them.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EngagementSnapshot, Item, ItemInput } from '../domain/schemas.js';
-import { fold, searchable } from './text.js';
+import { fold, searchableFolded } from './text.js';
 
+// One-shot hashing: several times per item on the ingest path, so it avoids a Hash object each time.
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** Deterministic item id: the same platform, source and external id always give the same id. */
@@ -15,9 +16,12 @@ export function itemId(platform: string, sourceId: string, externalId: string): 
   return sha256(`${platform}\u0000${sourceId}\u0000${externalId}`).slice(0, 32);
 }
 
+/** Hash of the folded words of title and text: the same content, whatever its case, accents or spacing. */
 export function contentHash(title: string, text: string): string {
-  return sha256(fold(`${title}\n${text}`).replace(/\s+/gu, ' ').trim()).slice(0, 32);
+  return hashFolded(searchableFolded(fold(title)), searchableFolded(fold(text)));
 }
+
+const hashFolded = (title: string, text: string) => sha256(`${title}\n${text}`).slice(0, 32);
 
 export interface PreparedItem {
   item: Item;
@@ -32,6 +36,9 @@ const iso = (value: string) => new Date(value).toISOString();
 
 export function prepareItem(input: ItemInput, now: Date): PreparedItem {
   const title = input.title ?? '';
+  // Folding is the costly step of preparing an item: do it once per field.
+  const searchTitle = searchableFolded(fold(title));
+  const searchText = searchableFolded(fold(input.text));
   const item: Item = {
     id: itemId(input.platform, input.sourceId, input.externalId),
     platform: input.platform,
@@ -59,14 +66,14 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
     forwardedFrom: input.forwardedFrom ?? null,
     sensitive: input.sensitive ?? false,
     demo: input.demo ?? false,
-    contentHash: contentHash(title, input.text),
+    contentHash: hashFolded(searchTitle, searchText),
     raw: input.raw,
   };
   const { collectedAt: _collectedAt, raw: _raw, ...visible } = item;
   return {
     item,
-    searchTitle: searchable(title),
-    searchText: searchable(input.text),
+    searchTitle,
+    searchText,
     revision: sha256(JSON.stringify(visible)).slice(0, 32),
   };
 }

@@ -18,9 +18,16 @@ export function tokenize(text: string): string[] {
   return fold(text).match(WORD) ?? [];
 }
 
+const NON_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
+
+/** The indexed form of already-folded text: its tokens separated by single spaces. */
+export function searchableFolded(folded: string): string {
+  return folded.replace(NON_WORD, ' ').trim();
+}
+
 /** The indexed form of a field: its tokens joined by single spaces. */
 export function searchable(text: string): string {
-  return tokenize(text).join(' ');
+  return searchableFolded(fold(text));
 }
 
 function matcher(ast: SearchQueryAst): (word: string) => boolean {

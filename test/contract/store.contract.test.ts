@@ -3,16 +3,16 @@
  * one fixture corpus. Every answer must equal the other adapter's and a naive in-memory reading
  * of the same semantics (oracle.ts).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Item, ItemInput } from '../../server/domain/schemas.js';
-import type { ItemFilter, SearchSort, Store } from '../../server/store/port.js';
+import type { ItemFilter, SearchSort } from '../../server/store/port.js';
 import { prepareItem } from '../../server/store/prepare.js';
 import { parseSearchQuery } from '../../server/store/search-syntax.js';
 import { bucketStart } from '../../server/store/shared.js';
 import { tokenize } from '../../server/store/text.js';
 import { generateItems } from '../../pipelines/generator/index.js';
 import { anItem, aSource, idOf } from '../helpers/factories.js';
-import { elasticsearchTestStore, sqliteTestStore, type TestStore } from '../helpers/stores.js';
+import { useBothStores } from './harness.js';
 import { countBy, matches } from './oracle.js';
 
 const NOW = new Date('2026-02-01T00:00:00Z');
@@ -109,32 +109,7 @@ const FILTERS: [string, () => ItemFilter][] = [
   ['a word and filters', () => ({ query: q(wordOf('uk')), sides: ['UA'], from: '2025-12-05T00:00:00Z' })],
 ];
 
-let sqlite: TestStore;
-let elastic: TestStore;
-const adapters = (): [string, Store][] => [
-  ['sqlite', sqlite.store],
-  ['elasticsearch', elastic.store],
-];
-
-async function both<T>(fn: (store: Store) => Promise<T>): Promise<T> {
-  const [a, b] = await Promise.all([fn(sqlite.store), fn(elastic.store)]);
-  expect(b, 'Elasticsearch answers as SQLite does').toEqual(a);
-  return a;
-}
-
-async function load(store: Store): Promise<void> {
-  for (let i = 0; i < inputs.length; i += 250) await store.upsertItems(inputs.slice(i, i + 250), NOW);
-  await store.sync();
-}
-
-beforeAll(async () => {
-  [sqlite, elastic] = await Promise.all([sqliteTestStore(), elasticsearchTestStore()]);
-  await Promise.all([load(sqlite.store), load(elastic.store)]);
-});
-
-afterAll(async () => {
-  await Promise.all([sqlite?.dispose(), elastic?.dispose()]);
-});
+const { both, adapters } = useBothStores(inputs, NOW);
 
 describe('store contract (SQLite and Elasticsearch on one corpus)', () => {
   it('holds a corpus of at least 500 items in four languages, every side, and releases with copies', () => {

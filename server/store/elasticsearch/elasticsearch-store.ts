@@ -10,7 +10,11 @@ import { AppError, ConflictError, NotFoundError, StoreUnavailableError } from '.
 import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
   FramingMatrix,
+  FramingTimeline,
+  FramingTimelineRequest,
   ItemFilter,
+  ListReleasesRequest,
+  ReleasePage,
   ReleaseSpread,
   ReleaseSpreadRequest,
   SearchPage,
@@ -26,16 +30,22 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
+import { itemId, prepareItem, snapshotSeries, supersededSnapshot, withoutRaw } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
   densify,
   encodeCursor,
   framingFromCounts,
+  framingTimelineFromCounts,
+  framingTimelineQueryFilter,
+  intersectCandidates,
   newSource,
   patchSource,
+  rankReleases,
+  releaseCandidateFilters,
   withRun,
+  type ReleaseGroup,
   type SparseBucket,
   type SpreadRow,
 } from '../shared.js';
@@ -45,6 +55,8 @@ import { itemQuery } from './filter.js';
 import { ITEM_MAPPINGS, MAPPING_VERSION, SNAPSHOT_MAPPINGS, SOURCE_MAPPINGS } from './mappings.js';
 
 type ItemDoc = Item & { frameIds: string[]; revision: string; searchTitle: string; searchText: string };
+/** What an upsert needs to know of a stored item. */
+type StoredState = Pick<ItemDoc, 'revision' | 'engagement' | 'collectedAt'>;
 
 const FIELD: Record<SplitField | TermsField, string> = {
   side: 'side',
@@ -94,7 +106,26 @@ function docToItem(doc: Partial<ItemDoc>): Item {
   return item as Item;
 }
 
+type CompositeBucket = {
+  key: Record<string, string | number>;
+  doc_count: number;
+  views?: { value: number | null };
+  first?: { value: number | null };
+  last?: { value: number | null };
+};
+
+/** Ids per terms query: well under index.max_terms_count (65,536) and the 10,000-hit window. */
+const TERMS_BATCH = 10_000;
+
+function chunk<T>(values: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
+  return out;
+}
+
 const BULK_ATTEMPTS = 6;
+/** Items per lookup-and-write step of an upsert (see upsertItems). */
+const UPSERT_CHUNK = 250;
 
 /** True for failures worth retrying: overload, unavailability, lost connections. */
 function transient(error: unknown): boolean {
@@ -117,6 +148,7 @@ export interface ElasticsearchStoreOptions extends ElasticsearchConfig {
 export class ElasticsearchStore implements Store {
   readonly capabilities: StoreCapabilities = {
     distributed: true,
+    concurrentWrites: true,
     immediateVisibility: false,
     maxCursorDepth: Number.POSITIVE_INFINITY,
   };
@@ -256,49 +288,71 @@ export class ElasticsearchStore implements Store {
 
   async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
     if (inputs.length === 0) return [];
-    const prepared = inputs.map((input) => prepareItem(input, now));
-    const ids = [...new Set(prepared.map((p) => p.item.id))];
-    const existing = await this.call(() =>
-      this.client.mget<Pick<ItemDoc, 'revision' | 'engagement' | 'collectedAt'>>({
-        index: this.items,
-        ids,
-        _source_includes: ['revision', 'engagement', 'collectedAt'],
-      }),
-    );
-    type State = Pick<ItemDoc, 'revision' | 'engagement' | 'collectedAt'>;
-    const stored = new Map<string, State>();
-    for (const d of existing.docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
-    // Statuses are decided in input order (a repeated id in one batch sees its earlier copy), as in
-    // the embedded store; the last copy of each id is what gets written.
-    const latest = new Map<string, PreparedItem>();
-    const results = prepared.map((p, i): UpsertResult => {
-      const id = p.item.id;
-      const before = latest.get(id);
-      const previous: State | undefined = before
-        ? { revision: before.revision, engagement: before.item.engagement, collectedAt: before.item.collectedAt }
-        : stored.get(id);
-      latest.set(id, p);
-      const status = !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated';
-      return status === 'unchanged' ? { index: i, id, status } : { index: i, id, status, item: withoutRaw(p.item) };
+    // Every occurrence of an id is handled in one chunk, so statuses within a batch are decided in
+    // input order (a repeated id sees its earlier copy) as in the embedded store.
+    const byId = new Map<string, number[]>();
+    inputs.forEach((input, i) => {
+      const id = itemId(input.platform, input.sourceId, input.externalId);
+      byId.set(id, [...(byId.get(id) ?? []), i]);
     });
-    const operations: { action: estypes.BulkOperationContainer; doc: unknown }[] = [];
-    for (const [id, p] of latest) {
-      const old = stored.get(id);
-      if (old?.revision === p.revision) continue;
-      const doc: ItemDoc = {
-        ...p.item,
-        frameIds: [...new Set(p.item.frames.map((f) => f.frameId))],
-        revision: p.revision,
-        searchTitle: p.searchTitle,
-        searchText: p.searchText,
-      };
-      operations.push({ action: { index: { _index: this.items, _id: id } }, doc });
-      const superseded = old ? supersededSnapshot(old, p.item) : null;
-      if (superseded) {
-        operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, doc: superseded });
+    const ids = [...byId.keys()];
+    const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
+    // A pipeline over chunks: while the cluster looks up and indexes one chunk, Node prepares the
+    // next (hashing and folding), instead of the two taking turns.
+    const writes: Promise<void>[] = [];
+    try {
+      for (let c = 0; c < ids.length; c += UPSERT_CHUNK) {
+        const chunkIds = ids.slice(c, c + UPSERT_CHUNK);
+        const lookup = this.call(() =>
+          this.client.mget<StoredState>({
+            index: this.items,
+            ids: chunkIds,
+            _source_includes: ['revision', 'engagement', 'collectedAt'],
+          }),
+        );
+        lookup.catch(() => undefined);
+        const prepared = new Map(
+          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now))]),
+        );
+        const stored = new Map<string, StoredState>();
+        for (const d of (await lookup).docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
+        const operations: { action: estypes.BulkOperationContainer; doc: unknown }[] = [];
+        for (const id of chunkIds) {
+          const copies = prepared.get(id) ?? [];
+          let previous: StoredState | undefined = stored.get(id);
+          copies.forEach((p, n) => {
+            const status = !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated';
+            const index = byId.get(id)?.[n] ?? 0;
+            results[index] = status === 'unchanged' ? { index, id, status } : { index, id, status, item: withoutRaw(p.item) };
+            previous = { revision: p.revision, engagement: p.item.engagement, collectedAt: p.item.collectedAt };
+          });
+          const last = copies[copies.length - 1];
+          const old = stored.get(id);
+          if (!last || old?.revision === last.revision) continue;
+          const doc: ItemDoc = {
+            ...last.item,
+            frameIds: [...new Set(last.item.frames.map((f) => f.frameId))],
+            revision: last.revision,
+            searchTitle: last.searchTitle,
+            searchText: last.searchText,
+          };
+          operations.push({ action: { index: { _index: this.items, _id: id } }, doc });
+          const superseded = old ? supersededSnapshot(old, last.item) : null;
+          if (superseded) {
+            operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, doc: superseded });
+          }
+        }
+        if (operations.length > 0) {
+          const write = this.bulk(operations);
+          write.catch(() => undefined);
+          writes.push(write);
+        }
       }
+    } finally {
+      // Acknowledge nothing before every chunk's write has settled.
+      await Promise.allSettled(writes);
     }
-    await this.bulk(operations);
+    await Promise.all(writes);
     return results;
   }
 
@@ -490,6 +544,131 @@ export class ElasticsearchStore implements Store {
     if (rows.length === 0) throw new NotFoundError('release', request.releaseId);
     const [original] = await this.getItems([request.releaseId]);
     return computeSpread(request.releaseId, original ? withoutRaw(original) : null, rows, request.interval);
+  }
+
+  /** Every bucket of a composite aggregation over items, page by page (exact, unlike terms on high cardinality). */
+  private async compositeBuckets(
+    query: estypes.QueryDslQueryContainer,
+    sources: Record<string, estypes.AggregationsCompositeAggregationSource>[],
+    aggs: Record<string, estypes.AggregationsAggregationContainer> = {},
+  ): Promise<CompositeBucket[]> {
+    const size = 10_000;
+    const out: CompositeBucket[] = [];
+    let after: Record<string, string | number> | undefined;
+    for (;;) {
+      const r = await this.call(() =>
+        this.client.search<unknown, { groups: { after_key?: Record<string, string | number>; buckets: CompositeBucket[] } }>({
+          index: this.items,
+          size: 0,
+          query,
+          aggs: { groups: { composite: { size, sources, ...(after && { after }) }, aggs } },
+        }),
+      );
+      const groups = r.aggregations?.groups;
+      out.push(...(groups?.buckets ?? []));
+      if (!groups?.after_key || groups.buckets.length < size) return out;
+      after = groups.after_key;
+    }
+  }
+
+  private async releaseIdsMatching(filter: ItemFilter): Promise<Set<string>> {
+    const query: estypes.QueryDslQueryContainer = { bool: { filter: [itemQuery(filter), { exists: { field: 'releaseId' } }] } };
+    const buckets = await this.compositeBuckets(query, [{ r: { terms: { field: 'releaseId' } } }]);
+    return new Set(buckets.map((b) => String(b.key.r)));
+  }
+
+  async listReleases(request: ListReleasesRequest): Promise<ReleasePage> {
+    const { member, range } = releaseCandidateFilters(request.filter);
+    const candidates = intersectCandidates([
+      member ? await this.releaseIdsMatching(member) : null,
+      range ? await this.releaseIdsMatching(range) : null,
+    ]);
+    const batches: estypes.QueryDslQueryContainer[] = candidates
+      ? chunk([...candidates], TERMS_BATCH).map((ids) => ({ terms: { releaseId: ids } }))
+      : [{ exists: { field: 'releaseId' } }];
+    const groups: ReleaseGroup[] = [];
+    for (const query of batches) {
+      const buckets = await this.compositeBuckets(
+        query,
+        [
+          { r: { terms: { field: 'releaseId' } } },
+          { s: { terms: { field: 'side' } } },
+          { l: { terms: { field: 'lang' } } },
+          { src: { terms: { field: 'sourceId' } } },
+        ],
+        {
+          views: { sum: { field: 'engagement.views' } },
+          first: { min: { field: 'publishedAt' } },
+          last: { max: { field: 'publishedAt' } },
+        },
+      );
+      for (const b of buckets) {
+        groups.push({
+          releaseId: String(b.key.r),
+          side: String(b.key.s),
+          lang: String(b.key.l),
+          sourceId: String(b.key.src),
+          items: b.doc_count,
+          views: Math.round(b.views?.value ?? 0),
+          firstMs: b.first?.value ?? 0,
+          lastMs: b.last?.value ?? 0,
+        });
+      }
+    }
+    // An original carries its own id as releaseId; which releases have one stored decides their pickups.
+    const originals = new Set<string>();
+    for (const ids of chunk([...new Set(groups.map((g) => g.releaseId))], TERMS_BATCH)) {
+      const r = await this.call(() =>
+        this.client.search<Pick<ItemDoc, 'id' | 'releaseId'>>({
+          index: this.items,
+          query: { terms: { id: ids } },
+          _source_includes: ['id', 'releaseId'],
+          size: ids.length,
+        }),
+      );
+      for (const h of r.hits.hits) if (h._source && h._source.releaseId === h._source.id) originals.add(h._source.id);
+    }
+    const ranked = rankReleases(groups, originals, request);
+    const items = new Map((await this.getItems(ranked.page.map((r) => r.id))).map((i) => [i.id, withoutRaw(i)]));
+    return {
+      total: ranked.total,
+      releases: ranked.page.map((r) => ({ ...r, original: items.get(r.id) ?? null })),
+      nextCursor: ranked.nextCursor,
+    };
+  }
+
+  async framingTimeline(request: FramingTimelineRequest): Promise<FramingTimeline> {
+    type Frames = { buckets: { key: string; doc_count: number }[] };
+    type Sides = { buckets: { key: string; doc_count: number; frames: Frames }[] };
+    type Buckets = { buckets: { key: number; doc_count: number; sides: Sides }[] };
+    const r = await this.call(() =>
+      this.client.search<unknown, { timeline: Buckets }>({
+        index: this.items,
+        size: 0,
+        query: itemQuery(framingTimelineQueryFilter(request.filter, request.interval)),
+        aggs: {
+          timeline: {
+            date_histogram: { field: 'publishedAt', calendar_interval: request.interval, min_doc_count: 1, time_zone: 'UTC' },
+            aggs: {
+              sides: {
+                terms: { field: 'side', size: 100 },
+                aggs: { frames: { terms: { field: 'frameIds', size: 1000 } } },
+              },
+            },
+          },
+        },
+      }),
+    );
+    const buckets = r.aggregations?.timeline.buckets ?? [];
+    return framingTimelineFromCounts(
+      buckets.flatMap((b) => b.sides.buckets.map((s) => ({ startMs: b.key, side: s.key, items: s.doc_count }))),
+      buckets.flatMap((b) =>
+        b.sides.buckets.flatMap((s) =>
+          s.frames.buckets.map((f) => ({ startMs: b.key, side: s.key, frame: f.key, count: f.doc_count })),
+        ),
+      ),
+      request,
+    );
   }
 
   async listSources(): Promise<Source[]> {

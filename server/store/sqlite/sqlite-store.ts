@@ -9,8 +9,12 @@ import { ConflictError, NotFoundError, StoreUnavailableError } from '../../domai
 import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
   FramingMatrix,
+  FramingTimeline,
+  FramingTimelineRequest,
   Interval,
   ItemFilter,
+  ListReleasesRequest,
+  ReleasePage,
   ReleaseSpread,
   ReleaseSpreadRequest,
   SearchPage,
@@ -32,9 +36,14 @@ import {
   densify,
   encodeCursor,
   framingFromCounts,
+  framingTimelineFromCounts,
+  framingTimelineQueryFilter,
   newSource,
   patchSource,
+  rankReleases,
+  releaseCandidateFilters,
   withRun,
+  type ReleaseGroup,
   type SparseBucket,
   type SpreadRow,
 } from '../shared.js';
@@ -153,6 +162,7 @@ export interface SqliteStoreOptions {
 export class SqliteStore implements Store {
   readonly capabilities: StoreCapabilities = {
     distributed: false,
+    concurrentWrites: false,
     immediateVisibility: true,
     maxCursorDepth: Number.POSITIVE_INFINITY,
   };
@@ -501,6 +511,55 @@ export class SqliteStore implements Store {
     ) as SpreadRow[];
     if (rows.length === 0) throw new NotFoundError('release', request.releaseId);
     return computeSpread(request.releaseId, original ? withoutRaw(original) : null, rows, request.interval);
+  }
+
+  async listReleases(request: ListReleasesRequest): Promise<ReleasePage> {
+    const { member, range } = releaseCandidateFilters(request.filter);
+    const parts = ['g.release_id IS NOT NULL'];
+    const params: unknown[] = [];
+    for (const f of [member, range]) {
+      if (!f) continue;
+      const where = whereClause(f);
+      parts.push(`g.release_id IN (SELECT i.release_id FROM items i WHERE ${where.sql} AND i.release_id IS NOT NULL)`);
+      params.push(...where.params);
+    }
+    const rows = this.run((db) =>
+      db
+        .prepare(
+          `SELECT g.release_id AS releaseId, g.side AS side, g.lang AS lang, g.source_id AS sourceId, count(*) AS items,
+             sum(g.views) AS views, min(g.published_ms) AS firstMs, max(g.published_ms) AS lastMs, max(g.id = g.release_id) AS hasOriginal
+           FROM items g WHERE ${parts.join(' AND ')} GROUP BY g.release_id, g.side, g.lang, g.source_id`,
+        )
+        .all(...params),
+    ) as (ReleaseGroup & { hasOriginal: number })[];
+    const originals = new Set(rows.filter((r) => r.hasOriginal === 1).map((r) => r.releaseId));
+    const ranked = rankReleases(rows, originals, request);
+    const items = new Map((await this.getItems(ranked.page.map((r) => r.id))).map((i) => [i.id, withoutRaw(i)]));
+    return {
+      total: ranked.total,
+      releases: ranked.page.map((r) => ({ ...r, original: items.get(r.id) ?? null })),
+      nextCursor: ranked.nextCursor,
+    };
+  }
+
+  async framingTimeline(request: FramingTimelineRequest): Promise<FramingTimeline> {
+    const where = whereClause(framingTimelineQueryFilter(request.filter, request.interval));
+    const bucket = BUCKET_SQL[request.interval];
+    const sides = this.run((db) =>
+      db
+        .prepare(
+          `SELECT ${bucket} AS startMs, i.side AS side, count(*) AS items FROM items i WHERE ${where.sql} GROUP BY startMs, side`,
+        )
+        .all(...where.params),
+    ) as { startMs: number; side: string; items: number }[];
+    const cells = this.run((db) =>
+      db
+        .prepare(
+          `SELECT ${bucket} AS startMs, i.side AS side, f.frame_id AS frame, count(*) AS count FROM items i JOIN item_frames f ON f.item_rowid = i.rowid WHERE ${where.sql} GROUP BY startMs, side, frame`,
+        )
+        .all(...where.params),
+    ) as { startMs: number; side: string; frame: string; count: number }[];
+    return framingTimelineFromCounts(sides, cells, request);
   }
 
   async listSources(): Promise<Source[]> {
