@@ -1,19 +1,27 @@
 # Framewatch server image. Node 20 LTS (better-sqlite3 12.x is built for it; see README).
-FROM node:20-bookworm-slim AS deps
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 builds from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts=false
+RUN npm ci
+COPY tsconfig.json ./
+COPY client ./client
+COPY server ./server
+COPY pipelines ./pipelines
+COPY scripts ./scripts
+# The dashboard is built here; the runtime image serves client/dist.
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080 DATA_DIR=/data
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/client/dist ./client/dist
 COPY package.json tsconfig.json ./
 COPY server ./server
 COPY pipelines ./pipelines
-COPY client ./client
+COPY client/public ./client/public
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
