@@ -13,6 +13,7 @@ import { createDefaultRegistry, type CollectorRegistry } from './collectors/regi
 import type { CollectResult, RawItem } from './collectors/types.js';
 import { enrich, ReleaseLinker } from './enrich/index.js';
 import type { Fetcher } from './fetch/index.js';
+import type { Codebook } from './codebook/index.js';
 
 const BATCH = 1_000;
 const WARM_UP_DAYS = 14;
@@ -53,6 +54,8 @@ export class Pipeline {
   private readonly clock: () => Date;
   private readonly running = new Set<string>();
   private warmedUp = false;
+  /** The codebook enrichment tags with; the shipped default until one is stored. */
+  private codebook: Codebook | undefined;
 
   constructor(private readonly options: PipelineOptions) {
     this.linker = options.linker ?? new ReleaseLinker();
@@ -100,6 +103,11 @@ export class Pipeline {
     return this.linker.size;
   }
 
+  /** Tags items collected from now on with this codebook. */
+  useCodebook(codebook: Codebook): void {
+    this.codebook = codebook;
+  }
+
   /** Releases the fetcher's connections. */
   async close(): Promise<void> {
     await this.options.fetcher.close();
@@ -120,7 +128,10 @@ export class Pipeline {
     const now = this.clock();
     for (let i = 0; i < raws.length; i += BATCH) {
       const batch = raws.slice(i, i + BATCH);
-      const entries = batch.map((raw) => ({ value: enrich(raw, { source, linker: this.linker, now }).item as unknown }));
+      const codebook = this.codebook;
+      const entries = batch.map((raw) => ({
+        value: enrich(raw, { source, linker: this.linker, now, ...(codebook && { codebook }) }).item as unknown,
+      }));
       const outcome = await ingestItems(this.options.store, entries, now, this.options.bus);
       for (const r of outcome.results) counts[r.status]++;
       const invalid = new Map<number, IngestError>();

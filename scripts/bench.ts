@@ -4,7 +4,8 @@
  * what compare across runs, the absolute figures are not. Targets that fail are reported, never
  * turned into a failing exit code; only a crash exits non-zero.
  *
- *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live] [--repeats 30] [--json path]
+ *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings] [--briefing-items 100000] [--repeats 30] [--json path]
+ *                    [--alert-rules 100] [--alert-rate 200] [--alert-seconds 10]
  *                    [--live-clients 500] [--live-rate 200] [--live-seconds 10] [--fanout-clients 1000] [--burst 5000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -16,17 +17,23 @@ import type { IngestFigures, QueryFigures } from './bench/figures.js';
 import { watchMemory } from './bench/measure.js';
 import { sqliteIngest, sqliteQueries } from './bench/sqlite.js';
 import { liveBench } from './bench/live.js';
+import { alertsBench } from './bench/alerts.js';
+import { briefingsBench } from './bench/briefings.js';
 import { fmt, renderTable, type Row } from './bench/table.js';
 
 const ES_INGEST_TARGET = 0.6;
 const SQLITE_INGEST_TARGET = 5_000;
 const WARMUP = 3;
 const LIVE_P95_TARGET_MS = 250;
+const ALERT_P95_TARGET_MS = 1000;
+const BRIEFING_TARGET_MS = 10_000;
 
 interface Options {
   items: number;
   ingest: number;
-  only: 'sqlite' | 'elasticsearch' | 'live' | undefined;
+  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | undefined;
+  briefingItems: number;
+  alerts: { rules: number; rate: number; seconds: number };
   repeats: number;
   json: string;
   live: { clients: number; rate: number; seconds: number; fanoutClients: number; burst: number };
@@ -45,6 +52,10 @@ function parseOptions(): Options {
       'live-seconds': { type: 'string', default: '10' },
       'fanout-clients': { type: 'string', default: '1000' },
       burst: { type: 'string', default: '5000' },
+      'alert-rules': { type: 'string', default: '100' },
+      'alert-rate': { type: 'string', default: '200' },
+      'alert-seconds': { type: 'string', default: '10' },
+      'briefing-items': { type: 'string', default: '100000' },
     },
   });
   const count = (name: string, text: string) => {
@@ -52,14 +63,20 @@ function parseOptions(): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${text}"`);
     return n;
   };
-  if (values.only !== undefined && values.only !== 'sqlite' && values.only !== 'elasticsearch' && values.only !== 'live') {
-    throw new Error(`--only must be sqlite, elasticsearch or live, not "${values.only}"`);
+  if (values.only !== undefined && !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings'].includes(values.only)) {
+    throw new Error(`--only must be sqlite, elasticsearch, live, alerts or briefings, not "${values.only}"`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/gu, '-');
   return {
     items: count('items', values.items),
     ingest: count('ingest', values.ingest),
-    only: values.only,
+    only: values.only as Options['only'],
+    briefingItems: count('briefing-items', values['briefing-items']),
+    alerts: {
+      rules: count('alert-rules', values['alert-rules']),
+      rate: count('alert-rate', values['alert-rate']),
+      seconds: count('alert-seconds', values['alert-seconds']),
+    },
     repeats: count('repeats', values.repeats),
     json: values.json ?? `bench-results/bench-${stamp}.json`,
     live: {
@@ -203,6 +220,60 @@ async function main(): Promise<void> {
         figure: 'Live fan-out server RSS (after the burst / peak)',
         value: `${fmt.int(fanout.serverRssMb)} / ${fmt.int(fanout.serverPeakRssMb)} MB`,
         baseline: '-',
+        ratio: '-',
+        target: '-',
+        verdict: 'info',
+      },
+    );
+  }
+
+  if (options.only === undefined || options.only === 'alerts') {
+    const alerts = await alertsBench({ ...options.alerts, log });
+    report.alerts = alerts;
+    rows.push(
+      {
+        figure: `Alert latency ingest -> webhook received (${alerts.rules} rules, ${alerts.ratePerSec} items/s, p50 / p95)`,
+        value: `${fmt.ms(alerts.latency.p50)} / ${fmt.ms(alerts.latency.p95)} ms`,
+        baseline: `ingest answered ${fmt.ms(alerts.ingestAck.p50)} / ${fmt.ms(alerts.ingestAck.p95)} ms`,
+        ratio: fmt.ratio(alerts.latency.p95 / alerts.ingestAck.p95),
+        target: `p95 <= ${fmt.int(ALERT_P95_TARGET_MS)} ms`,
+        verdict: alerts.latency.p95 <= ALERT_P95_TARGET_MS && alerts.missing === 0 ? 'PASS' : 'FAIL',
+      },
+      {
+        figure: 'Alert evaluation cost per item and rule',
+        value: `${fmt.int(alerts.evalNsPerItemRule)} ns`,
+        baseline: `tokenizing the item ${fmt.int(alerts.tokenizeNsPerItem)} ns (once per item)`,
+        ratio: fmt.ratio(alerts.evalNsPerItemRule / alerts.tokenizeNsPerItem),
+        target: '-',
+        verdict: 'info',
+      },
+    );
+  }
+
+  if (options.only === undefined || options.only === 'briefings') {
+    const b = await briefingsBench({ items: options.briefingItems, log });
+    report.briefings = b;
+    rows.push(
+      {
+        figure: `Briefing of a ${fmt.int(b.items)}-item week: generate + HTML + Markdown zip + PDF`,
+        value: `${fmt.ms(b.totalMs)} ms`,
+        baseline: `analytics queries alone ${fmt.ms(b.queriesMs)} ms`,
+        ratio: fmt.ratio(b.totalMs / b.queriesMs),
+        target: `<= ${fmt.int(BRIEFING_TARGET_MS)} ms`,
+        verdict: b.totalMs <= BRIEFING_TARGET_MS ? 'PASS' : 'FAIL',
+      },
+      {
+        figure: 'Briefing steps: generate / HTML / Markdown zip / PDF',
+        value: `${fmt.ms(b.generateMs)} / ${fmt.ms(b.htmlMs)} / ${fmt.ms(b.markdownMs)} / ${fmt.ms(b.pdfMs)} ms`,
+        baseline: `${fmt.int(b.bytes.html / 1024)} / ${fmt.int(b.bytes.markdown / 1024)} / ${fmt.int(b.bytes.pdf / 1024)} KB`,
+        ratio: '-',
+        target: '-',
+        verdict: 'info',
+      },
+      {
+        figure: 'Briefing peak V8 heap during the briefing (peak RSS of the process)',
+        value: `${fmt.int(b.peakHeapMb)} MB`,
+        baseline: `RSS ${fmt.int(b.peakRssMb)} MB`,
         ratio: '-',
         target: '-',
         verdict: 'info',

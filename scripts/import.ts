@@ -13,7 +13,7 @@ import { createPipeline } from '../server/services/collection.js';
 import { createStore } from '../server/store/index.js';
 
 const USAGE =
-  'usage: npm run import -- --source <id> --format telegram-export|ndjson|csv [--map field=column,...] [--channel handle] <file>';
+  'usage: npm run import -- --source <id> --format telegram-export|ndjson|csv [--map field=column,...] [--channel handle] [--json] <file>';
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
       format: { type: 'string' },
       map: { type: 'string' },
       channel: { type: 'string' },
+      json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -60,6 +61,12 @@ async function main(argv: string[]): Promise<number> {
       `\n${result.records} records: ${c.created} new, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
     for (const entry of result.skipped.slice(0, 20)) process.stderr.write(`  skipped ${entry.ref}: ${entry.reason}\n`);
+    const maxRssKb = process.resourceUsage().maxRSS;
+    process.stderr.write(`peak memory ${(maxRssKb / 1024).toFixed(0)} MB RSS\n`);
+    if (values.json) {
+      const { counts, records, bytesRead } = result;
+      process.stdout.write(`${JSON.stringify({ ms: Date.now() - started, counts, records, bytesRead, maxRssKb })}\n`);
+    }
     if (result.error) {
       process.stderr.write(`stopped (${result.error.code}): ${result.error.message}; everything before it is stored\n`);
       return 1;

@@ -14,9 +14,15 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { randomSecret } from './auth/credentials.js';
 import { AuthService, type AuthSettings } from './auth/service.js';
 import { EventBus } from './events/bus.js';
+import { BriefingService } from './briefings/service.js';
+import { briefingRoutes } from './routes/briefings.js';
+import { AlertService, DEFAULT_ALERT_OPTIONS, type AlertOptions } from './alerts/service.js';
+import { alertRoutes } from './routes/alerts.js';
 import type { Pipeline } from '../pipelines/runner.js';
 import { collectionRoutes } from './routes/collection.js';
 import { createPipeline } from './services/collection.js';
+import { CodebookService } from './services/codebook.js';
+import { codebookRoutes } from './routes/codebook.js';
 import type { CollectionConfig } from './config/index.js';
 import { registerLive, type LiveOptions } from './live/index.js';
 import { registerErrorHandling } from './plugins/errors.js';
@@ -24,6 +30,8 @@ import { AppMetrics, instrumentStore, registerMetrics } from './plugins/metrics.
 import { registerSecurity } from './plugins/security.js';
 import { exportRoutes } from './routes/exports.js';
 import { mediaRoutes } from './routes/media.js';
+import { markerRoutes } from './routes/markers.js';
+import { savedViewRoutes } from './routes/saved-views.js';
 import { releaseRoutes } from './routes/releases.js';
 import { MediaService, registerMediaRedaction, type MediaOptions } from './services/media.js';
 import { auditRoutes } from './routes/audit.js';
@@ -43,6 +51,9 @@ declare module 'fastify' {
     store: Store;
     bus: EventBus;
     pipeline: Pipeline;
+    /** Alert rules, evaluation and delivery. */
+    alerts: AlertService;
+    codebook: CodebookService;
     /** Sensitive media: reveal grants and the thumbnail cache. */
     media: MediaService;
   }
@@ -63,6 +74,10 @@ export interface AppOptions {
   media?: MediaOptions;
   /** Live push (socket.io): Redis for several instances, tick and buffer tuning. */
   live?: LiveOptions;
+  /** Briefings: the time zone periods are reckoned in (default Europe/Kyiv) and a clock (tests). */
+  briefings?: { timeZone?: string; clock?: () => Date };
+  /** Alerts: SMTP, webhook private-address allow list, delivery tuning, clock (tests). */
+  alerts?: Partial<AlertOptions>;
 }
 
 const BUILT_CLIENT_DIR = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -88,12 +103,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Over app.store, so collected items count in the metrics like posted ones.
   app.decorate('pipeline', createPipeline(app.store, options.collection ?? { allowPrivateHosts: [] }, bus));
   app.addHook('onClose', () => app.pipeline.close());
+  app.decorate(
+    'briefings',
+    new BriefingService(app.store, {
+      timeZone: options.briefings?.timeZone ?? 'Europe/Kyiv',
+      ...(options.briefings?.clock && { clock: options.briefings.clock }),
+    }),
+  );
+  app.decorate('codebook', new CodebookService(app.store, app.pipeline));
+  // A store that is down at start leaves the shipped codebook in force (the server still starts).
+  await app.codebook
+    .load()
+    .catch((error: unknown) => app.log.warn({ err: error }, 'stored codebook not loaded; using the default'));
   app.addSchema(ErrorResponse);
   // Before any route, so every route gets an access policy, headers and rate limits.
   await registerSecurity(
     app,
     new AuthService(options.store.auth, { ...options.auth, sessionSecret: options.auth?.sessionSecret ?? randomSecret() }),
   );
+
+  // After security (rule changes and acknowledgements go to the audit log through app.auth).
+  const alerts = new AlertService(
+    app.store,
+    bus,
+    { ...DEFAULT_ALERT_OPTIONS, ...options.alerts },
+    (ctx, action, target, detail) => app.auth.audit(ctx, action, target, detail),
+    { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) },
+  );
+  app.decorate('alerts', alerts);
+  app.addHook('onClose', () => alerts.close());
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -129,12 +167,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(analyticsRoutes);
       await api.register(sourceRoutes);
       await api.register(collectionRoutes);
+      await api.register(codebookRoutes);
       await api.register(authRoutes);
       await api.register(userRoutes);
       await api.register(auditRoutes);
       await api.register(releaseRoutes);
       await api.register(exportRoutes);
       await api.register(mediaRoutes);
+      await api.register(briefingRoutes);
+      await api.register(alertRoutes);
+      await api.register(savedViewRoutes);
+      await api.register(markerRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -7,8 +7,11 @@ import { describeFirstAdmin, ensureFirstAdmin } from './auth/bootstrap.js';
 import { loadOrCreateSessionSecret } from './auth/secret.js';
 import { ConfigError, loadConfig } from './config/index.js';
 import { SourceScheduler } from './services/collection.js';
-import { seedDemoData } from './services/demo.js';
+import { AlertScheduler } from './alerts/jobs.js';
+import { seedDemoData, startDemoStream, type DemoStream } from './services/demo.js';
 import { createStore } from './store/index.js';
+import { Scheduler } from '../pipelines/scheduler.js';
+import { briefingJob } from './briefings/schedule.js';
 
 async function main(): Promise<void> {
   let config;
@@ -38,12 +41,23 @@ async function main(): Promise<void> {
       sessionSecret: config.auth.sessionSecret ?? loadOrCreateSessionSecret(config.dataDir),
     },
     live: config.live,
+    briefings: { timeZone: config.briefings.timeZone },
+    alerts: {
+      smtp: config.alerts.smtp,
+      webhookAllowPrivateHosts: config.alerts.webhookAllowPrivateHosts,
+      delivery: config.alerts.delivery,
+      defaultCooldownSec: config.alerts.defaultCooldownSec,
+      evaluationCron: config.alerts.evaluationCron,
+    },
   });
   const firstAdmin = await ensureFirstAdmin(app.auth, config.auth, demo);
 
+  let demoStream: DemoStream | null = null;
   if (demo) {
     const seeded = await seedDemoData(store, { log: (m) => app.log.info(m) });
     if (seeded > 0) app.log.info(`demo dataset stored: ${seeded} synthetic items, marked as demo data`);
+    // A few synthetic items a second, so the live views move on a machine with no network.
+    demoStream = startDemoStream(store, app.bus, { log: (m) => app.log.warn(m) });
   }
 
   const scheduler = config.collection.schedulerEnabled
@@ -53,6 +67,26 @@ async function main(): Promise<void> {
     const scheduled = await scheduler.sync();
     app.log.info(`collection scheduler on: ${scheduled.length} source(s) scheduled`);
   }
+
+  // Spread, spike and frame-shift rules and digests on a schedule; new_release and keyword rules
+  // evaluate on ingest without it.
+  const alertScheduler = config.alerts.scheduleEnabled
+    ? new AlertScheduler(app.alerts, config.alerts.evaluationCron, {
+        info: (m) => app.log.info(m),
+        error: (m) => app.log.error(m),
+      })
+    : null;
+  alertScheduler?.start();
+
+  // The weekly briefing (default Monday 07:00 in BRIEFING_TIMEZONE) runs with the collection scheduler.
+  const briefingScheduler = config.collection.schedulerEnabled
+    ? new Scheduler({
+        timezone: config.briefings.timeZone,
+        log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+      })
+    : null;
+  briefingScheduler?.add(briefingJob(app.briefings, config.briefings.cron));
+  briefingScheduler?.start();
 
   const address = await app.listen({ host: config.host, port: config.port });
   const where = config.store === 'sqlite' ? config.sqliteFile : config.elasticsearch?.url;
@@ -66,7 +100,10 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: closing`);
+    demoStream?.stop();
     await scheduler?.stop();
+    await briefingScheduler?.stop();
+    await alertScheduler?.stop();
     await app.close();
     await store.close();
     process.exit(0);

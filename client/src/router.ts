@@ -1,14 +1,19 @@
 /** Views and their URLs; every view but Login needs a session when the server has authentication. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useSessionStore } from './stores/session.js';
+import CodebookView from './views/CodebookView.vue';
 import FramingView from './views/FramingView.vue';
 import ItemView from './views/ItemView.vue';
 import LoginView from './views/LoginView.vue';
+import MarkersView from './views/MarkersView.vue';
 import NotYetView from './views/NotYetView.vue';
 import OverviewView from './views/OverviewView.vue';
 import ReleaseView from './views/ReleaseView.vue';
+import ReleasesView from './views/ReleasesView.vue';
+import SavedViewsView from './views/SavedViewsView.vue';
 import SearchView from './views/SearchView.vue';
 import SourcesView from './views/SourcesView.vue';
+import UsersView from './views/UsersView.vue';
 
 const notYet = (path: string, name: string, title: string, endpoint: string, what: string): RouteRecordRaw => ({
   path,
@@ -24,19 +29,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/releases/:id', name: 'release', component: ReleaseView, meta: { title: 'Release' } },
   { path: '/items/:id', name: 'item', component: ItemView, meta: { title: 'Item' } },
   { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
-  notYet('/releases', 'releases', 'Releases', '/releases', 'Releases sorted by spread score, pickups, views and recency.'),
-  notYet('/alerts', 'alerts', 'Alerts', '/alerts', 'Alert rules, their history and acknowledgements.'),
+  { path: '/releases', name: 'releases', component: ReleasesView, meta: { title: 'Releases' } },
+  notYet('/alerts', 'alerts', 'Alerts', '/alerts/rules', 'Alert rules, their history and acknowledgements.'),
   notYet('/briefings', 'briefings', 'Briefings', '/briefings', 'Weekly briefings: list, generate, download.'),
-  notYet('/codebook', 'codebook', 'Codebook', '/codebook', 'Frames and their patterns, with a box to test a text against them.'),
-  notYet('/users', 'users', 'Users', '/users', 'Accounts and roles (admins).'),
-  notYet(
-    '/saved-views',
-    'saved-views',
-    'Saved views',
-    '/saved-views',
-    'Searches and filtered views saved under a name and shared with the team.',
-  ),
-  notYet('/markers', 'markers', 'Event markers', '/markers', 'Dated annotations shown on every time chart and in briefings.'),
+  { path: '/codebook', name: 'codebook', component: CodebookView, meta: { title: 'Codebook' } },
+  { path: '/users', name: 'users', component: UsersView, meta: { title: 'Users', admin: true } },
+  { path: '/saved-views', name: 'saved-views', component: SavedViewsView, meta: { title: 'Saved views' } },
+  { path: '/markers', name: 'markers', component: MarkersView, meta: { title: 'Event markers' } },
   { path: '/login', name: 'login', component: LoginView, meta: { title: 'Sign in', public: true } },
   {
     path: '/:pathMatch(.*)*',
@@ -58,6 +57,7 @@ export function createAppRouter() {
         return true;
       }
     }
+    if (to.meta.admin && session.state === 'signed-in' && !session.isAdmin) return { name: 'overview' };
     if (to.meta.public || session.state !== 'signed-out') return true;
     return { name: 'login', query: { redirect: to.fullPath } };
   });

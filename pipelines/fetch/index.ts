@@ -111,7 +111,8 @@ function stripBrackets(hostname: string): string {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-function vettedLookup(allowPrivate: boolean) {
+/** A DNS lookup that refuses private, loopback and metadata answers (for agents outside this fetcher: webhook delivery). */
+export function vettedLookup(allowPrivate: boolean) {
   return (hostname: string, options: { all?: boolean; family?: number } | undefined, callback: LookupCallback): void => {
     dnsLookup(hostname, { all: true, family: options?.family ?? 0 }, (err, addresses) => {
       if (err) return callback(err, []);

@@ -42,6 +42,29 @@ const Env = Type.Object({
   MEDIA_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 512 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   LIVE_STATS_INTERVAL_SEC: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
+  BRIEFING_TIMEZONE: Type.String({ minLength: 1, default: 'Europe/Kyiv', description: 'IANA zone of briefing periods' }),
+  BRIEFING_CRON: Type.String({
+    minLength: 9,
+    default: '0 7 * * 1',
+    description: 'weekly briefing schedule, in BRIEFING_TIMEZONE',
+  }),
+  SMTP_HOST: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  SMTP_REQUIRE_TLS: Type.Boolean({ default: false }),
+  SMTP_USER: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_FROM: Type.String({ minLength: 3, default: 'Framewatch <framewatch@localhost>' }),
+  ALERTS_ENABLED: Type.Boolean({ default: true }),
+  ALERTS_EVALUATION_CRON: Type.String({ minLength: 9, default: '* * * * *' }),
+  ALERTS_COOLDOWN_SEC: Type.Integer({ minimum: 0, maximum: 604_800, default: 300 }),
+  ALERTS_DELIVERY_TIMEOUT_SEC: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
+  ALERTS_DELIVERY_RETRIES: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
+  ALERTS_RETRY_BASE_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 2000 }),
+  ALERTS_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ALERTS_WEBHOOK_ALLOW_PRIVATE: Type.Optional(
+    Type.String({ pattern: '^[A-Za-z0-9.:\\[\\]_-]+(,[A-Za-z0-9.:\\[\\]_-]+)*$', description: 'host[:port] list' }),
+  ),
 });
 
 export interface ElasticsearchConfig {
@@ -90,6 +113,28 @@ export interface Config {
   /** Thumbnails fetched for sensitive-media reveals, cached under DATA_DIR/media-cache. */
   media: { cacheDir: string; cacheMaxBytes: number };
   live: LiveConfig;
+  /** Weekly briefings: the zone periods are reckoned in, and when the scheduler generates one. */
+  briefings: { timeZone: string; cron: string };
+  alerts: AlertsConfig;
+}
+
+export interface AlertsConfig {
+  /** Run the scheduled evaluation (spread, spike, shift, digests) in this process. */
+  scheduleEnabled: boolean;
+  evaluationCron: string;
+  defaultCooldownSec: number;
+  /** Private or loopback hosts (host or host:port) webhooks may reach. */
+  webhookAllowPrivateHosts: string[];
+  smtp: {
+    host: string;
+    port: number;
+    secure: boolean;
+    requireTls: boolean;
+    user?: string;
+    password?: string;
+    from: string;
+  } | null;
+  delivery: { timeoutMs: number; retries: number; retryBaseMs: number; maxRetryDelayMs: number; publicUrl?: string };
 }
 
 export interface CollectionConfig {
@@ -113,8 +158,13 @@ const NUMERIC = [
   'LOCKOUT_MINUTES',
   'MEDIA_CACHE_MAX_MB',
   'LIVE_STATS_INTERVAL_SEC',
+  'SMTP_PORT',
+  'ALERTS_COOLDOWN_SEC',
+  'ALERTS_DELIVERY_TIMEOUT_SEC',
+  'ALERTS_DELIVERY_RETRIES',
+  'ALERTS_RETRY_BASE_MS',
 ];
-const BOOLEAN = ['DEMO_DATA', 'COOKIE_SECURE', 'SCHEDULER_ENABLED'];
+const BOOLEAN = ['SMTP_SECURE', 'SMTP_REQUIRE_TLS', 'ALERTS_ENABLED', 'DEMO_DATA', 'COOKIE_SECURE', 'SCHEDULER_ENABLED'];
 
 /** Validates an environment (process.env by default) into a Config, or throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -143,6 +193,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if ((e.ELASTICSEARCH_USERNAME === undefined) !== (e.ELASTICSEARCH_PASSWORD === undefined)) {
     throw new ConfigError('invalid configuration:\n  ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD go together');
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: e.BRIEFING_TIMEZONE });
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  BRIEFING_TIMEZONE: "${e.BRIEFING_TIMEZONE}" is not an IANA time zone`);
   }
   const production = e.NODE_ENV === 'production';
   if (production && !e.SESSION_SECRET) {
@@ -190,5 +245,30 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockoutMs: e.LOCKOUT_MINUTES * 60_000,
     },
     live: { redisUrl: e.REDIS_URL, statsIntervalMs: e.LIVE_STATS_INTERVAL_SEC * 1000 },
+    briefings: { timeZone: e.BRIEFING_TIMEZONE, cron: e.BRIEFING_CRON },
+    alerts: {
+      scheduleEnabled: e.ALERTS_ENABLED,
+      evaluationCron: e.ALERTS_EVALUATION_CRON,
+      defaultCooldownSec: e.ALERTS_COOLDOWN_SEC,
+      webhookAllowPrivateHosts: e.ALERTS_WEBHOOK_ALLOW_PRIVATE ? e.ALERTS_WEBHOOK_ALLOW_PRIVATE.split(',') : [],
+      smtp: e.SMTP_HOST
+        ? {
+            host: e.SMTP_HOST,
+            port: e.SMTP_PORT,
+            secure: e.SMTP_SECURE,
+            requireTls: e.SMTP_REQUIRE_TLS,
+            ...(e.SMTP_USER && { user: e.SMTP_USER }),
+            ...(e.SMTP_PASSWORD && { password: e.SMTP_PASSWORD }),
+            from: e.SMTP_FROM,
+          }
+        : null,
+      delivery: {
+        timeoutMs: e.ALERTS_DELIVERY_TIMEOUT_SEC * 1000,
+        retries: e.ALERTS_DELIVERY_RETRIES,
+        retryBaseMs: e.ALERTS_RETRY_BASE_MS,
+        maxRetryDelayMs: 10 * 60_000,
+        ...(e.ALERTS_PUBLIC_URL && { publicUrl: e.ALERTS_PUBLIC_URL }),
+      },
+    },
   };
 }

@@ -20,7 +20,20 @@ export interface DomainEvents {
   'item:new': { item: Omit<Item, 'raw'> };
   'item:updated': { item: Omit<Item, 'raw'> };
   'release:update': { releaseId: string; itemIds: string[] };
-  'alert:fired': { alertId: string; ruleId: string; summary: string };
+  'alert:fired': {
+    alertId: string;
+    ruleId: string;
+    summary: string;
+    /** Added by alerts (server/alerts): what the toast and alert centre show. */
+    ruleName?: string;
+    ruleType?: string;
+    severity?: 'info' | 'warning' | 'critical';
+    level?: number;
+    /** Where the dashboard shows it, e.g. /releases/<id> or /search?... */
+    link?: string;
+    event?: 'fired' | 'escalated' | 'digest';
+    firedAt?: string;
+  };
   'pipeline:status': PipelineStatus;
 }
 

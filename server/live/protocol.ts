@@ -5,7 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { KINDS, PLATFORMS, SIDES, type Item, Kind, Platform, Side } from '../domain/schemas.js';
-import type { PipelineStatus } from '../events/bus.js';
+import type { DomainEvents, PipelineStatus } from '../events/bus.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' });
 const list = <T extends Parameters<typeof Type.Array>[0]>(schema: T, description: string) =>
@@ -63,12 +63,7 @@ export interface ReleaseUpdateEvent {
   itemIds: string[];
 }
 
-export interface AlertFiredEvent {
-  eventId: string;
-  alertId: string;
-  ruleId: string;
-  summary: string;
-}
+export type AlertFiredEvent = { eventId: string } & DomainEvents['alert:fired'];
 
 export type PipelineStatusEvent = PipelineStatus & { eventId: string };
 

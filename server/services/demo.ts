@@ -4,8 +4,10 @@
  */
 import { demoSources, generateItems, generateSnapshots } from '../../pipelines/generator/index.js';
 import type { EngagementSnapshot, ItemInput } from '../domain/schemas.js';
+import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/port.js';
 import { itemId } from '../store/prepare.js';
+import { ingestItems } from './ingest.js';
 
 export interface DemoOptions {
   items?: number;
@@ -53,4 +55,75 @@ export async function seedDemoData(store: Store, options: DemoOptions = {}): Pro
   if (batch.length > 0) await flush();
   await store.sync();
   return stored;
+}
+
+export interface DemoStreamOptions {
+  /** Items a second (default 2). */
+  rate?: number;
+  clock?: () => Date;
+  log?: (message: string) => void;
+}
+
+export interface DemoStream {
+  stop: () => void;
+  /** Items stored so far. */
+  readonly stored: number;
+}
+
+/**
+ * Replays generated demo items as a live stream through the ingest service, so that the live
+ * timeline, feed and counters move on a fresh machine with no network. Every item is marked demo
+ * and published now; copies keep pointing at their (replayed) originals.
+ */
+export function startDemoStream(store: Store, bus: EventBus, options: DemoStreamOptions = {}): DemoStream {
+  const clock = options.clock ?? (() => new Date());
+  const rate = options.rate ?? 2;
+  const started = clock();
+  const source = generateItems({ seed: started.getTime() % 1_000_000, count: 1_000_000, start: started, days: 365, demo: true });
+  // Replayed items get new external ids; a copy's release is the replayed original's new id.
+  const replayedIds = new Map<string, string>();
+  let stored = 0;
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const now = clock();
+      const entries = [];
+      for (let n = 0; n < rate; n++) {
+        const next = source.next();
+        if (next.done) return;
+        const item = next.value;
+        const externalId = `live-${started.getTime().toString(36)}-${item.externalId}`;
+        const oldId = itemId(item.platform, item.sourceId, item.externalId);
+        const newId = itemId(item.platform, item.sourceId, externalId);
+        replayedIds.set(oldId, newId);
+        const releaseId = item.releaseId ? replayedIds.get(item.releaseId) : undefined;
+        const { releaseId: _old, ...rest } = item;
+        entries.push({
+          value: {
+            ...rest,
+            externalId,
+            publishedAt: now.toISOString(),
+            collectedAt: now.toISOString(),
+            ...(releaseId && { releaseId }),
+          },
+        });
+      }
+      const outcome = await ingestItems(store, entries, now, bus);
+      stored += outcome.results.length;
+    } catch (error) {
+      options.log?.(`demo stream: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick(), 1000);
+  timer.unref();
+  return {
+    stop: () => clearInterval(timer),
+    get stored() {
+      return stored;
+    },
+  };
 }

@@ -15,10 +15,14 @@ import type {
   SourcePatch,
   SourceRun,
 } from '../domain/schemas.js';
+import type { AlertRepository } from './alerts/port.js';
 import type { AuthRepository } from './auth/port.js';
+import type { TeamRepository } from './team/port.js';
 import type { SearchQueryAst } from './search-syntax.js';
 
+export type { AlertRepository } from './alerts/port.js';
 export type { AuthRepository } from './auth/port.js';
+export type { TeamRepository } from './team/port.js';
 
 export interface ItemFilter {
   /** Inclusive lower bound on publishedAt (ISO instant). */
@@ -34,6 +38,11 @@ export interface ItemFilter {
   releaseIds?: string[];
   /** Full-text query, already parsed (see search-syntax.ts). */
   query?: SearchQueryAst;
+  /**
+   * Inclusive upper bound on collectedAt (ISO instant): the store as it was at that moment, for
+   * reports that must reflect one point in time (briefings). Items re-collected later drop out.
+   */
+  collectedBefore?: string;
 }
 
 export type SearchSort = 'time' | 'relevance' | 'views';
@@ -119,6 +128,8 @@ export interface FramingMatrix {
 export interface ReleaseSpreadRequest {
   releaseId: string;
   interval: Interval;
+  /** Only items collected up to this instant (see ItemFilter.collectedBefore). */
+  collectedBefore?: string;
 }
 
 export interface ReleaseSpread {
@@ -143,7 +154,8 @@ export type ReleaseSort = 'spread' | 'pickups' | 'views' | 'recency';
 export interface ListReleasesRequest {
   /**
    * from/to bound a release's firstSeenAt (its earliest item, normally the original); every other
-   * field selects releases with at least one item matching it. Metrics always cover every item.
+   * field selects releases with at least one item matching it. Metrics always cover every item
+   * (collectedBefore excepted: it bounds the metrics too, the store as it was then).
    */
   filter: ItemFilter;
   /** All descending; ties break on firstSeenAt, then id (both descending). recency = firstSeenAt. */
@@ -212,6 +224,56 @@ export interface FramingTimeline {
   buckets: FramingTimelineBucket[];
 }
 
+/** A framing codebook version as stored (its content is validated before it is saved). */
+export interface StoredCodebook {
+  version: string;
+  codebook: unknown;
+  savedAt: string;
+  /** Who saved it (user name or token label). */
+  savedBy: string;
+}
+
+export type BriefingStatus = 'draft' | 'final';
+
+/** What a briefing covers besides its period: a topic query (search syntax), sides, sources. */
+export interface BriefingScope {
+  query?: string;
+  sides?: Side[];
+  sourceIds?: string[];
+}
+
+/** A stored briefing: its inputs, the analysts' text and the gathered numbers its formats render from. */
+export interface BriefingRecord {
+  id: string;
+  status: BriefingStatus;
+  title: string;
+  /** [from, to) as UTC instants, and the zone the period was reckoned in. */
+  period: { from: string; to: string; timeZone: string };
+  scope: BriefingScope;
+  /** The point in time the briefing reflects: every query carried collectedBefore = asOf. */
+  asOf: string;
+  trigger: 'manual' | 'schedule';
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  finalisedAt: string | null;
+  finalisedBy: string | null;
+  /** The briefing this one revises, and the one that revised it. */
+  revisionOf: string | null;
+  revisedBy: string | null;
+  summary: string;
+  /** Analyst notes per release id. */
+  releaseNotes: Record<string, string>;
+  /** Gathered numbers (server/briefings/types.ts BriefingData), stored as written. */
+  data: unknown;
+}
+
+export interface BriefingPage {
+  total: number;
+  /** Newest first (createdAt, then id). */
+  briefings: BriefingRecord[];
+}
+
 export type UpsertStatus = 'created' | 'updated' | 'unchanged';
 
 export interface UpsertResult {
@@ -245,6 +307,10 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** Users, sessions, API tokens and the audit log. */
   readonly auth: AuthRepository;
+  /** Alert rules, the alerts they fired and their delivery log. */
+  readonly alerts: AlertRepository;
+  /** Saved views and event markers. */
+  readonly team: TeamRepository;
   /** Create or migrate storage; safe to call on every start. */
   init(): Promise<void>;
   close(): Promise<void>;
@@ -278,4 +344,19 @@ export interface Store {
   recordSourceRun(id: string, run: SourceRun): Promise<Source>;
   /** The collector state a source's last run left (cursors, ETag). */
   getSourceState(id: string): Promise<Record<string, string | number | null>>;
+
+  /** Stores a new briefing; an existing id is a ConflictError. */
+  createBriefing(record: BriefingRecord): Promise<void>;
+  getBriefing(id: string): Promise<BriefingRecord | null>;
+  listBriefings(request: { limit: number; offset: number }): Promise<BriefingPage>;
+  /**
+   * Replaces a briefing only while its stored updatedAt is the given one (optimistic concurrency);
+   * false when it changed meanwhile. Immutability of final briefings is the service's rule.
+   */
+  replaceBriefing(record: BriefingRecord, expectedUpdatedAt: string): Promise<boolean>;
+
+  /** Stores a new codebook version; a version that exists already is a ConflictError. */
+  saveCodebook(record: StoredCodebook): Promise<void>;
+  /** Stored codebook versions, newest first (the first is the one in force). */
+  listCodebooks(limit: number): Promise<StoredCodebook[]>;
 }

@@ -111,3 +111,31 @@ export function withoutRaw(item: Item): Omit<Item, 'raw'> {
   const { raw: _raw, ...rest } = item;
   return rest;
 }
+
+/** The input that stores an item exactly as it is (for rewriting stored items, e.g. re-tagging). */
+export function toItemInput(item: Item): ItemInput {
+  const input: ItemInput = {
+    platform: item.platform,
+    sourceId: item.sourceId,
+    externalId: item.externalId,
+    kind: item.kind,
+    side: item.side,
+    title: item.title,
+    text: item.text,
+    lang: item.lang,
+    publishedAt: item.publishedAt,
+    collectedAt: item.collectedAt,
+    media: item.media,
+    engagement: item.engagement,
+    frames: item.frames,
+    entities: item.entities,
+    sensitive: item.sensitive,
+    demo: item.demo,
+  };
+  if (item.url !== null) input.url = item.url;
+  if (item.editedAt !== null) input.editedAt = item.editedAt;
+  if (item.releaseId !== null) input.releaseId = item.releaseId;
+  if (item.forwardedFrom !== null) input.forwardedFrom = item.forwardedFrom;
+  if (item.raw !== undefined) input.raw = item.raw;
+  return input;
+}

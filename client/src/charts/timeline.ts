@@ -1,6 +1,7 @@
 /** Items over time, stacked by side (or platform, kind, frame): the overview's wall-screen chart. */
 import type { TimelineResponse } from '../api/types.js';
 import { bucketEnd, exactNumber, timeText } from './format.js';
+import { markerSeries } from './markers.js';
 import { categoryColor, humanize, orderSides, sideColor } from './palette.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
@@ -43,6 +44,12 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
       };
     }),
   }));
+  const first = timeline.buckets[0];
+  const last = timeline.buckets.at(-1);
+  const overlay =
+    first && last
+      ? markerSeries(options.markers, { zone: options.zone, from: first.start, to: bucketEnd(last.start, timeline.interval) })
+      : null;
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -60,6 +67,6 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
     },
     yAxis: { type: 'value', name: 'items', minInterval: 1 },
     dataZoom: [{ type: 'inside' }],
-    series,
+    series: overlay ? [...series, overlay] : series,
   };
 }

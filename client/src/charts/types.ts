@@ -3,6 +3,7 @@
  * item filter behind them (`filter`) and the exact numbers for the tooltip (`tip`), as plain text.
  */
 import type { EChartsOption } from 'echarts';
+import type { ChartMarker } from './markers.js';
 
 /** Filter of the items behind a mark, in the search API's names (side, frame, lang, release, from, to…). */
 export type MarkFilter = Record<string, string>;
@@ -21,6 +22,8 @@ export type ZoneMode = 'UTC' | 'local';
 export interface TimeOptions {
   /** Axis labels in UTC (the API's buckets) or in the viewer's zone. */
   zone: ZoneMode;
+  /** Event markers drawn as vertical lines (those inside the chart's data range). */
+  markers?: readonly ChartMarker[];
 }
 
 export type ChartOption = EChartsOption;

@@ -9,6 +9,8 @@ import type { ElasticsearchConfig } from '../../config/index.js';
 import { AppError, ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
 import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
+  BriefingPage,
+  BriefingRecord,
   FramingMatrix,
   FramingTimeline,
   FramingTimelineRequest,
@@ -23,6 +25,7 @@ import type {
   Store,
   StoreCapabilities,
   StoreHealth,
+  StoredCodebook,
   TermsField,
   TermsRequest,
   TermsResult,
@@ -51,8 +54,17 @@ import {
 } from '../shared.js';
 import { snippets } from '../text.js';
 import { ElasticsearchAuthRepository } from '../auth/elasticsearch.js';
+import { ElasticsearchAlertRepository } from '../alerts/elasticsearch.js';
+import { ElasticsearchTeamRepository } from '../team/elasticsearch.js';
 import { itemQuery } from './filter.js';
-import { ITEM_MAPPINGS, MAPPING_VERSION, SNAPSHOT_MAPPINGS, SOURCE_MAPPINGS } from './mappings.js';
+import {
+  BRIEFING_MAPPINGS,
+  CODEBOOK_MAPPINGS,
+  ITEM_MAPPINGS,
+  MAPPING_VERSION,
+  SNAPSHOT_MAPPINGS,
+  SOURCE_MAPPINGS,
+} from './mappings.js';
 
 type ItemDoc = Item & { frameIds: string[]; revision: string; searchTitle: string; searchText: string };
 /** What an upsert needs to know of a stored item. */
@@ -156,7 +168,11 @@ export class ElasticsearchStore implements Store {
   private readonly items: string;
   private readonly snapshots: string;
   private readonly sources: string;
+  private readonly codebooks: string;
+  private readonly briefings: string;
   readonly auth: ElasticsearchAuthRepository;
+  readonly alerts: ElasticsearchAlertRepository;
+  readonly team: ElasticsearchTeamRepository;
 
   constructor(private readonly options: ElasticsearchStoreOptions) {
     this.client = new Client({
@@ -170,7 +186,11 @@ export class ElasticsearchStore implements Store {
     this.items = `${options.indexPrefix}-items`;
     this.snapshots = `${options.indexPrefix}-snapshots`;
     this.sources = `${options.indexPrefix}-sources`;
+    this.codebooks = `${options.indexPrefix}-codebooks`;
+    this.briefings = `${options.indexPrefix}-briefings`;
     this.auth = new ElasticsearchAuthRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
+    this.alerts = new ElasticsearchAlertRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
+    this.team = new ElasticsearchTeamRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
   }
 
   /** Runs a request, turning an unreachable or overloaded cluster into StoreUnavailableError. */
@@ -191,7 +211,11 @@ export class ElasticsearchStore implements Store {
       [this.items, ITEM_MAPPINGS],
       [this.snapshots, SNAPSHOT_MAPPINGS],
       [this.sources, SOURCE_MAPPINGS],
+      [this.codebooks, CODEBOOK_MAPPINGS],
+      [this.briefings, BRIEFING_MAPPINGS],
       ...this.auth.indices(),
+      ...this.team.indices(),
+      ...this.alerts.indices(),
     ];
     await this.call(async () => {
       for (const [alias, mappings] of indices) {
@@ -243,6 +267,7 @@ export class ElasticsearchStore implements Store {
   async sync(): Promise<void> {
     await this.call(() => this.client.indices.refresh({ index: [this.items, this.snapshots, this.sources] }));
     await this.auth.sync();
+    await this.alerts.sync();
   }
 
   /**
@@ -517,6 +542,7 @@ export class ElasticsearchStore implements Store {
             bool: {
               should: [{ term: { releaseId: request.releaseId } }, { term: { id: request.releaseId } }],
               minimum_should_match: 1,
+              ...(request.collectedBefore && { filter: [{ range: { collectedAt: { lte: request.collectedBefore } } }] }),
             },
           },
           _source_includes: ['id', 'sourceId', 'side', 'lang', 'publishedAt', 'engagement.views'],
@@ -583,9 +609,12 @@ export class ElasticsearchStore implements Store {
       member ? await this.releaseIdsMatching(member) : null,
       range ? await this.releaseIdsMatching(range) : null,
     ]);
-    const batches: estypes.QueryDslQueryContainer[] = candidates
-      ? chunk([...candidates], TERMS_BATCH).map((ids) => ({ terms: { releaseId: ids } }))
-      : [{ exists: { field: 'releaseId' } }];
+    const cutoff = request.filter.collectedBefore;
+    const batches: estypes.QueryDslQueryContainer[] = (
+      candidates
+        ? chunk([...candidates], TERMS_BATCH).map((ids): estypes.QueryDslQueryContainer => ({ terms: { releaseId: ids } }))
+        : [{ exists: { field: 'releaseId' } }]
+    ).map((q) => (cutoff ? { bool: { filter: [q, { range: { collectedAt: { lte: cutoff } } }] } } : q));
     const groups: ReleaseGroup[] = [];
     for (const query of batches) {
       const buckets = await this.compositeBuckets(
@@ -730,6 +759,91 @@ export class ElasticsearchStore implements Store {
       }),
     );
     return next;
+  }
+
+  async saveCodebook(record: StoredCodebook): Promise<void> {
+    try {
+      await this.call(() =>
+        this.client.create({ index: this.codebooks, id: record.version, document: record, refresh: 'wait_for' }),
+      );
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 409) {
+        throw new ConflictError(`codebook version "${record.version}" already exists; give the new codebook a new version`);
+      }
+      throw error;
+    }
+  }
+
+  async listCodebooks(limit: number): Promise<StoredCodebook[]> {
+    const r = await this.call(() =>
+      this.client.search<StoredCodebook>({
+        index: this.codebooks,
+        size: limit,
+        sort: [{ savedAt: 'desc' }, { version: 'desc' }],
+      }),
+    );
+    return r.hits.hits.flatMap((h) => (h._source ? [h._source] : []));
+  }
+
+  private briefingDoc(record: BriefingRecord) {
+    return { id: record.id, status: record.status, createdAt: record.createdAt, updatedAt: record.updatedAt, record };
+  }
+
+  async createBriefing(record: BriefingRecord): Promise<void> {
+    try {
+      await this.call(() =>
+        this.client.create({ index: this.briefings, id: record.id, document: this.briefingDoc(record), refresh: 'wait_for' }),
+      );
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 409) {
+        throw new ConflictError(`briefing "${record.id}" already exists`);
+      }
+      throw error;
+    }
+  }
+
+  async getBriefing(id: string): Promise<BriefingRecord | null> {
+    const r = await this.call(() =>
+      this.client.get<{ record: BriefingRecord }>({ index: this.briefings, id }, { ignore: [404] }),
+    );
+    return r.found && r._source ? r._source.record : null;
+  }
+
+  async listBriefings(request: { limit: number; offset: number }): Promise<BriefingPage> {
+    const r = await this.call(() =>
+      this.client.search<{ record: BriefingRecord }>({
+        index: this.briefings,
+        from: request.offset,
+        size: request.limit,
+        sort: [{ createdAt: 'desc' }, { id: 'desc' }],
+        track_total_hits: true,
+      }),
+    );
+    const total = typeof r.hits.total === 'number' ? r.hits.total : (r.hits.total?.value ?? 0);
+    return { total, briefings: r.hits.hits.flatMap((h) => (h._source ? [h._source.record] : [])) };
+  }
+
+  async replaceBriefing(record: BriefingRecord, expectedUpdatedAt: string): Promise<boolean> {
+    const current = await this.call(() =>
+      this.client.get<{ updatedAt: string }>({ index: this.briefings, id: record.id }, { ignore: [404] }),
+    );
+    if (!current.found || current._source?.updatedAt !== expectedUpdatedAt) return false;
+    try {
+      await this.call(() =>
+        this.client.index({
+          index: this.briefings,
+          id: record.id,
+          document: this.briefingDoc(record),
+          if_seq_no: current._seq_no,
+          if_primary_term: current._primary_term,
+          refresh: 'wait_for',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 409) return false;
+      throw error;
+    }
   }
 
   async getSourceState(id: string): Promise<Record<string, string | number | null>> {

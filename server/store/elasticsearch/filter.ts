@@ -38,6 +38,7 @@ export function itemQuery(filter: ItemFilter): Query {
   if (filter.from || filter.to) {
     filters.push({ range: { publishedAt: { ...(filter.from && { gte: filter.from }), ...(filter.to && { lt: filter.to }) } } });
   }
+  if (filter.collectedBefore) filters.push({ range: { collectedAt: { lte: filter.collectedBefore } } });
   const lists: [string, string[] | undefined][] = [
     ['side', filter.sides],
     ['platform', filter.platforms],

@@ -94,3 +94,25 @@ export const SOURCE_MAPPINGS: estypes.MappingTypeMapping = {
     collectorState: stored,
   },
 };
+
+export const CODEBOOK_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    version: keyword,
+    codebook: stored,
+    savedAt: date,
+    savedBy: keyword,
+  },
+};
+
+/** Briefings: listed by creation, looked up by id; the record itself is stored, not indexed. */
+export const BRIEFING_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    id: keyword,
+    status: keyword,
+    createdAt: date,
+    updatedAt: keyword,
+    record: stored,
+  },
+};

@@ -37,6 +37,11 @@ export function whereClause(filter: ItemFilter, options: { fullText: boolean } =
     parts.push('i.published_ms < ?');
     params.push(Date.parse(filter.to));
   }
+  if (filter.collectedBefore) {
+    // Stored collectedAt values are normalised ISO instants, so text order is time order.
+    parts.push('i.collected_at <= ?');
+    params.push(new Date(filter.collectedBefore).toISOString());
+  }
   const lists: [string, string[] | undefined][] = [
     ['i.side', filter.sides],
     ['i.platform', filter.platforms],

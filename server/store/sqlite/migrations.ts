@@ -1,3 +1,5 @@
+import { ALERTS_MIGRATION_SQL } from '../alerts/sqlite.js';
+
 /**
  * Versioned schema migrations for the embedded store. Each runs once, in order, in a transaction;
  * the applied versions are recorded in schema_migrations.
@@ -161,6 +163,64 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX audit_at ON audit_log (at, id);
       CREATE INDEX audit_action ON audit_log (action, at, id);
       CREATE INDEX audit_actor ON audit_log (actor_id, at, id);
+    `,
+  },
+  { version: 4, name: 'alert rules, alerts, alert deliveries', sql: ALERTS_MIGRATION_SQL },
+  {
+    version: 7,
+    name: 'framing codebook versions',
+    sql: `
+      CREATE TABLE codebooks (
+        version TEXT PRIMARY KEY,
+        codebook TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        saved_by TEXT NOT NULL
+      );
+      CREATE INDEX codebooks_saved ON codebooks (saved_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'saved views and event markers',
+    sql: `
+      CREATE TABLE saved_views (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        query TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        owner_name TEXT NOT NULL,
+        shared INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX saved_views_owner ON saved_views (owner_id);
+      CREATE TABLE event_markers (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        label TEXT NOT NULL,
+        description TEXT,
+        sides TEXT NOT NULL,
+        created_by_id TEXT NOT NULL,
+        created_by_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX event_markers_at ON event_markers (at, id);
+    `,
+  },
+  {
+    version: 6,
+    name: 'briefings',
+    sql: `
+      CREATE TABLE briefings (
+        id TEXT PRIMARY KEY,
+        status TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        record TEXT NOT NULL
+      );
+      CREATE INDEX briefings_created ON briefings (created_at, id);
     `,
   },
 ];

@@ -8,6 +8,8 @@ import Database from 'better-sqlite3';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../domain/errors.js';
 import type { EngagementSnapshot, Item, ItemInput, Source, SourceInput, SourcePatch, SourceRun } from '../../domain/schemas.js';
 import type {
+  BriefingPage,
+  BriefingRecord,
   FramingMatrix,
   FramingTimeline,
   FramingTimelineRequest,
@@ -23,6 +25,7 @@ import type {
   Store,
   StoreCapabilities,
   StoreHealth,
+  StoredCodebook,
   TermsRequest,
   TermsResult,
   Timeline,
@@ -49,6 +52,8 @@ import {
 } from '../shared.js';
 import { snippets } from '../text.js';
 import { SqliteAuthRepository } from '../auth/sqlite.js';
+import { SqliteAlertRepository } from '../alerts/sqlite.js';
+import { SqliteTeamRepository } from '../team/sqlite.js';
 import { ftsExpression, whereClause } from './filter.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -168,6 +173,8 @@ export class SqliteStore implements Store {
   };
   private db: Database.Database | null = null;
   readonly auth = new SqliteAuthRepository((fn) => this.run(fn));
+  readonly alerts = new SqliteAlertRepository((fn) => this.run(fn));
+  readonly team = new SqliteTeamRepository((fn) => this.run(fn));
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
@@ -202,7 +209,8 @@ export class SqliteStore implements Store {
     const applied = new Set(
       (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
     );
-    for (const m of MIGRATIONS) {
+    // Versions are appended by different features; apply them in version order whatever the list's order.
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (applied.has(m.version)) continue;
       db.transaction(() => {
         db.exec(m.sql);
@@ -505,9 +513,13 @@ export class SqliteStore implements Store {
     const rows = this.run((db) =>
       db
         .prepare(
-          'SELECT id, source_id AS sourceId, side, lang, published_at AS publishedAt, views FROM items WHERE release_id = ? OR id = ?',
+          `SELECT id, source_id AS sourceId, side, lang, published_at AS publishedAt, views FROM items WHERE (release_id = ? OR id = ?)${request.collectedBefore ? ' AND collected_at <= ?' : ''}`,
         )
-        .all(request.releaseId, request.releaseId),
+        .all(
+          request.releaseId,
+          request.releaseId,
+          ...(request.collectedBefore ? [new Date(request.collectedBefore).toISOString()] : []),
+        ),
     ) as SpreadRow[];
     if (rows.length === 0) throw new NotFoundError('release', request.releaseId);
     return computeSpread(request.releaseId, original ? withoutRaw(original) : null, rows, request.interval);
@@ -522,6 +534,10 @@ export class SqliteStore implements Store {
       const where = whereClause(f);
       parts.push(`g.release_id IN (SELECT i.release_id FROM items i WHERE ${where.sql} AND i.release_id IS NOT NULL)`);
       params.push(...where.params);
+    }
+    if (request.filter.collectedBefore) {
+      parts.push('g.collected_at <= ?');
+      params.push(new Date(request.filter.collectedBefore).toISOString());
     }
     const rows = this.run((db) =>
       db
@@ -621,6 +637,73 @@ export class SqliteStore implements Store {
       })(),
     );
     return next;
+  }
+
+  async saveCodebook(record: StoredCodebook): Promise<void> {
+    try {
+      this.run((db) =>
+        db
+          .prepare('INSERT INTO codebooks (version, codebook, saved_at, saved_by) VALUES (?, ?, ?, ?)')
+          .run(record.version, JSON.stringify(record.codebook), record.savedAt, record.savedBy),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ConflictError(`codebook version "${record.version}" already exists; give the new codebook a new version`);
+      }
+      throw error;
+    }
+  }
+
+  async listCodebooks(limit: number): Promise<StoredCodebook[]> {
+    const rows = this.run((db) =>
+      db.prepare('SELECT * FROM codebooks ORDER BY saved_at DESC, version DESC LIMIT ?').all(limit),
+    ) as Row[];
+    return rows.map((r) => ({
+      version: String(r.version),
+      codebook: parse(r.codebook),
+      savedAt: String(r.saved_at),
+      savedBy: String(r.saved_by),
+    }));
+  }
+
+  async createBriefing(record: BriefingRecord): Promise<void> {
+    try {
+      this.run((db) =>
+        db
+          .prepare('INSERT INTO briefings (id, status, created_at, updated_at, record) VALUES (?, ?, ?, ?, ?)')
+          .run(record.id, record.status, record.createdAt, record.updatedAt, JSON.stringify(record)),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new ConflictError(`briefing "${record.id}" already exists`);
+      }
+      throw error;
+    }
+  }
+
+  async getBriefing(id: string): Promise<BriefingRecord | null> {
+    const row = this.run((db) => db.prepare('SELECT record FROM briefings WHERE id = ?').get(id)) as
+      { record: string } | undefined;
+    return row ? (JSON.parse(row.record) as BriefingRecord) : null;
+  }
+
+  async listBriefings(request: { limit: number; offset: number }): Promise<BriefingPage> {
+    const total = this.run((db) => db.prepare('SELECT count(*) AS n FROM briefings').get()) as { n: number };
+    const rows = this.run((db) =>
+      db
+        .prepare('SELECT record FROM briefings ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?')
+        .all(request.limit, request.offset),
+    ) as { record: string }[];
+    return { total: total.n, briefings: rows.map((r) => JSON.parse(r.record) as BriefingRecord) };
+  }
+
+  async replaceBriefing(record: BriefingRecord, expectedUpdatedAt: string): Promise<boolean> {
+    const info = this.run((db) =>
+      db
+        .prepare('UPDATE briefings SET status = ?, updated_at = ?, record = ? WHERE id = ? AND updated_at = ?')
+        .run(record.status, record.updatedAt, JSON.stringify(record), record.id, expectedUpdatedAt),
+    );
+    return info.changes === 1;
   }
 
   async getSourceState(id: string): Promise<Record<string, string | number | null>> {

@@ -14,9 +14,11 @@ class FakeSocket extends EventEmitter {
     this.connected = false;
     return this;
   }
+  acks: ((answer: unknown) => void)[] = [];
   override emit(name: string, ...args: unknown[]): boolean {
     if (name === 'subscribe') {
       this.sent.push(args[0]);
+      this.acks.push(args[1] as (answer: unknown) => void);
       return true;
     }
     return super.emit(name, ...args);
@@ -66,5 +68,33 @@ describe('live connection', () => {
     socket.serverConnects();
     live.subscribe({ frames: ['exchange_offer'] });
     expect(socket.sent.at(-1)).toEqual({ filter: { frames: ['exchange_offer'] } });
+  });
+
+  it('resumes from the acknowledged head when nothing arrived before a reconnect', () => {
+    const { socket } = setup();
+    socket.serverConnects();
+    socket.acks[0]!({ ok: true, filter: {}, eventId: '1700000000000-4' });
+    socket.emit('disconnect');
+    socket.serverConnects();
+    expect(socket.sent[1]).toEqual({ filter: {}, since: '1700000000000-4' });
+  });
+
+  it('passes item:batch and live:resync on, and tracks the newest event id of a batch', () => {
+    const { socket, events } = setup();
+    socket.serverConnects();
+    socket.acks[0]!({ ok: true, filter: {}, eventId: '1700000000000-9' });
+    socket.emit('item:batch', { eventId: '1700000000500-0', items: [{ id: 'a' }], omitted: 3 });
+    socket.emit('live:resync', { eventId: '1700000000600-0', reason: 'too_far_behind', message: 'reload' });
+    expect(events.map(([name]) => name)).toEqual(['item:batch', 'live:resync']);
+    socket.emit('disconnect');
+    socket.serverConnects();
+    expect(socket.sent.at(-1)).toEqual({ filter: {}, since: '1700000000600-0' });
+  });
+
+  it('reports a refused subscription as unavailable', () => {
+    const { socket, statuses } = setup();
+    socket.serverConnects();
+    socket.acks[0]!({ error: { code: 'forbidden', message: 'no', statusCode: 403 } });
+    expect(statuses.at(-1)).toBe('unavailable');
   });
 });
