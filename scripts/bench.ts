@@ -4,9 +4,10 @@
  * what compare across runs, the absolute figures are not. Targets that fail are reported, never
  * turned into a failing exit code; only a crash exits non-zero.
  *
- *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings] [--briefing-items 100000] [--repeats 30] [--json path]
+ *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings|collection] [--briefing-items 100000] [--repeats 30] [--json path]
  *                    [--alert-rules 100] [--alert-rate 200] [--alert-seconds 10]
  *                    [--live-clients 500] [--live-rate 200] [--live-seconds 10] [--fanout-clients 1000] [--burst 5000]
+ *                    [--enrich-items 100000] [--import-messages 120000]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -17,6 +18,7 @@ import type { IngestFigures, QueryFigures } from './bench/figures.js';
 import { watchMemory } from './bench/measure.js';
 import { sqliteIngest, sqliteQueries } from './bench/sqlite.js';
 import { liveBench } from './bench/live.js';
+import { enrichBench, importBench } from './bench/collection.js';
 import { alertsBench } from './bench/alerts.js';
 import { briefingsBench } from './bench/briefings.js';
 import { fmt, renderTable, type Row } from './bench/table.js';
@@ -27,11 +29,14 @@ const WARMUP = 3;
 const LIVE_P95_TARGET_MS = 250;
 const ALERT_P95_TARGET_MS = 1000;
 const BRIEFING_TARGET_MS = 10_000;
+const IMPORT_RATIO_TARGET = 0.5;
+const IMPORT_RSS_TARGET_MB = 300;
 
 interface Options {
   items: number;
   ingest: number;
-  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | undefined;
+  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | 'collection' | undefined;
+  collection: { enrichItems: number; importMessages: number };
   briefingItems: number;
   alerts: { rules: number; rate: number; seconds: number };
   repeats: number;
@@ -56,6 +61,8 @@ function parseOptions(): Options {
       'alert-rate': { type: 'string', default: '200' },
       'alert-seconds': { type: 'string', default: '10' },
       'briefing-items': { type: 'string', default: '100000' },
+      'enrich-items': { type: 'string', default: '100000' },
+      'import-messages': { type: 'string', default: '120000' },
     },
   });
   const count = (name: string, text: string) => {
@@ -63,8 +70,11 @@ function parseOptions(): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${text}"`);
     return n;
   };
-  if (values.only !== undefined && !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings'].includes(values.only)) {
-    throw new Error(`--only must be sqlite, elasticsearch, live, alerts or briefings, not "${values.only}"`);
+  if (
+    values.only !== undefined &&
+    !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings', 'collection'].includes(values.only)
+  ) {
+    throw new Error(`--only must be sqlite, elasticsearch, live, alerts, briefings or collection, not "${values.only}"`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/gu, '-');
   return {
@@ -72,6 +82,10 @@ function parseOptions(): Options {
     ingest: count('ingest', values.ingest),
     only: values.only as Options['only'],
     briefingItems: count('briefing-items', values['briefing-items']),
+    collection: {
+      enrichItems: count('enrich-items', values['enrich-items']),
+      importMessages: count('import-messages', values['import-messages']),
+    },
     alerts: {
       rules: count('alert-rules', values['alert-rules']),
       rate: count('alert-rate', values['alert-rate']),
@@ -279,6 +293,48 @@ async function main(): Promise<void> {
         verdict: 'info',
       },
     );
+  }
+
+  if (options.only === undefined || options.only === 'collection') {
+    log(`Collection: enrichment of ${fmt.int(options.collection.enrichItems)} items on one core`);
+    const enrichment = enrichBench(options.collection.enrichItems);
+    const node = await connectElasticsearch(log);
+    let imports;
+    try {
+      log(`Collection: import of a ${fmt.int(options.collection.importMessages)}-message Telegram export`);
+      imports = await importBench(options.collection.importMessages, node.url);
+    } finally {
+      await node.stop();
+    }
+    report.collection = { enrichment, imports };
+    rows.push({
+      figure: `Enrichment on one core (${fmt.int(enrichment.items)} mixed-language items, release linking on)`,
+      value: `${fmt.int(enrichment.enrich.perSec)} items/s`,
+      baseline: `sanitize alone ${fmt.int(enrichment.sanitizeOnly.perSec)} items/s`,
+      ratio: fmt.ratio(enrichment.enrich.perSec / enrichment.sanitizeOnly.perSec),
+      target: '-',
+      verdict: 'info',
+    });
+    for (const i of imports) {
+      rows.push(
+        {
+          figure: `Import of a ${fmt.int(i.fileMb)} MB export (${fmt.int(i.messages)} messages) into ${i.store}`,
+          value: `${fmt.int(i.framewatch.perSec)} items/s`,
+          baseline: `raw store write ${fmt.int(i.raw.perSec)} items/s`,
+          ratio: fmt.ratio(i.ratio),
+          target: `>= ${IMPORT_RATIO_TARGET.toFixed(2)}x raw`,
+          verdict: i.ratio >= IMPORT_RATIO_TARGET ? 'PASS' : 'FAIL',
+        },
+        {
+          figure: `Peak memory of that import (${i.store}, importing process)`,
+          value: `${fmt.int(i.peakRssMb)} MB RSS`,
+          baseline: '-',
+          ratio: '-',
+          target: `<= ${IMPORT_RSS_TARGET_MB} MB`,
+          verdict: i.peakRssMb <= IMPORT_RSS_TARGET_MB ? 'PASS' : 'FAIL',
+        },
+      );
+    }
   }
 
   const peak = memory.stop();
