@@ -18,6 +18,8 @@ import { sqliteTestStore, type TestStore } from '../../helpers/stores.js';
 import { KOREAN_QUOTE, NOW, UKRAINIAN_QUOTE, WEEK, XSS_TITLE, seedFixture } from './fixture.js';
 
 const OUTPUT = fileURLToPath(new URL('./output/', import.meta.url));
+// Git-ignored, so absent on a fresh clone: every test below may write here.
+mkdirSync(OUTPUT, { recursive: true });
 
 let ts: TestStore;
 let t: TestApp;
