@@ -1,6 +1,11 @@
 /** Views and their URLs; every view but Login needs a session when the server has authentication. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useSessionStore } from './stores/session.js';
+import AlertRuleEditView from './views/AlertRuleEditView.vue';
+import AlertRulesView from './views/AlertRulesView.vue';
+import AlertsView from './views/AlertsView.vue';
+import BriefingView from './views/BriefingView.vue';
+import BriefingsView from './views/BriefingsView.vue';
 import CodebookView from './views/CodebookView.vue';
 import FramingView from './views/FramingView.vue';
 import ItemView from './views/ItemView.vue';
@@ -15,13 +20,6 @@ import SearchView from './views/SearchView.vue';
 import SourcesView from './views/SourcesView.vue';
 import UsersView from './views/UsersView.vue';
 
-const notYet = (path: string, name: string, title: string, endpoint: string, what: string): RouteRecordRaw => ({
-  path,
-  name,
-  component: NotYetView,
-  meta: { title, endpoint, what },
-});
-
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'overview', component: OverviewView, meta: { title: 'Overview' } },
   { path: '/search', name: 'search', component: SearchView, meta: { title: 'Search' } },
@@ -30,8 +28,12 @@ export const routes: RouteRecordRaw[] = [
   { path: '/items/:id', name: 'item', component: ItemView, meta: { title: 'Item' } },
   { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
   { path: '/releases', name: 'releases', component: ReleasesView, meta: { title: 'Releases' } },
-  notYet('/alerts', 'alerts', 'Alerts', '/alerts/rules', 'Alert rules, their history and acknowledgements.'),
-  notYet('/briefings', 'briefings', 'Briefings', '/briefings', 'Weekly briefings: list, generate, download.'),
+  { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
+  { path: '/alerts/rules', name: 'alert-rules', component: AlertRulesView, meta: { title: 'Alert rules' } },
+  { path: '/alerts/rules/new', name: 'alert-rule-new', component: AlertRuleEditView, meta: { title: 'New alert rule' } },
+  { path: '/alerts/rules/:id/edit', name: 'alert-rule-edit', component: AlertRuleEditView, meta: { title: 'Edit alert rule' } },
+  { path: '/briefings', name: 'briefings', component: BriefingsView, meta: { title: 'Briefings' } },
+  { path: '/briefings/:id', name: 'briefing', component: BriefingView, meta: { title: 'Briefing' } },
   { path: '/codebook', name: 'codebook', component: CodebookView, meta: { title: 'Codebook' } },
   { path: '/users', name: 'users', component: UsersView, meta: { title: 'Users', admin: true } },
   { path: '/saved-views', name: 'saved-views', component: SavedViewsView, meta: { title: 'Saved views' } },

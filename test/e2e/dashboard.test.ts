@@ -499,4 +499,96 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-marker.png'), fullPage: true });
   });
+
+  it('fires a keyword rule created in the editor as a toast, and shows who acknowledged it', async () => {
+    const word = `ibis${Date.now()}`;
+    await page.goto(`${base}/alerts/rules`);
+    await page.getByTestId('add-rule').click();
+    await page.waitForURL((url) => url.pathname === '/alerts/rules/new');
+    await page.getByTestId('rule-name').fill(`Keyword ${word}`);
+    await page.getByTestId('rule-type').selectOption('keyword');
+    await page.getByTestId('rule-query').fill(word);
+    await page.screenshot({ path: join(SCREENSHOTS, 'alert-rule-editor.png'), fullPage: true });
+    await page.getByTestId('rule-save').click();
+    await page.waitForURL((url) => url.pathname === '/alerts/rules');
+    await expect.poll(() => page.getByTestId('rules-table').textContent()).toContain(`Keyword ${word}`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'alert-rules.png'), fullPage: true });
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 15_000 }).toBe('Live');
+
+    await postItems([
+      anItem({ title: `Sighting of ${word}`, side: 'UA', publishedAt: new Date(Date.now() - 60_000).toISOString() }),
+    ]);
+    const toast = page.getByTestId('alert-toast').filter({ hasText: `Keyword ${word}` });
+    await toast.waitFor({ timeout: 5_000 });
+    expect(await toast.getByTestId('alert-toast-link').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'alert-toast.png'), fullPage: false });
+
+    await page.goto(`${base}/alerts`);
+    const row = page.getByTestId('alert-row').filter({ hasText: `Keyword ${word}` });
+    await row.waitFor();
+    await row.getByTestId('acknowledge').click();
+    await expect.poll(() => row.getByTestId('acknowledged-by').textContent()).toContain('acknowledged by e2e-analyst');
+    expect(await row.getByTestId('alert-status').textContent()).toContain('acknowledged');
+    await row.getByTestId('deliveries-toggle').click();
+    await page.getByTestId('deliveries').waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'alerts.png'), fullPage: true });
+  });
+
+  it('keeps viewers out of the rule editor', async () => {
+    const viewerContext = await browser.newContext();
+    const viewer = await viewerContext.newPage();
+    try {
+      await viewer.goto(`${base}/alerts/rules`);
+      await viewer.waitForURL(/\/login/u);
+      await signInAs(viewer, 'e2e-viewer');
+      await viewer.getByTestId('rules-table').waitFor();
+      expect(await viewer.getByTestId('add-rule').count()).toBe(0);
+      expect(await viewer.getByRole('link', { name: /^Edit / }).count()).toBe(0);
+      expect(await viewer.getByTestId('dry-run').count()).toBe(0);
+      await viewer.goto(`${base}/alerts/rules/new`);
+      await viewer.getByTestId('not-allowed').waitFor();
+      expect(await viewer.getByTestId('not-allowed').textContent()).toContain('Not allowed');
+      expect(await viewer.getByTestId('rule-form').count()).toBe(0);
+      await viewer.goto(`${base}/alerts`);
+      await viewer.getByTestId('alerts-table').waitFor();
+      expect(await viewer.getByTestId('acknowledge').count()).toBe(0);
+    } finally {
+      await viewerContext.close();
+    }
+  });
+
+  it('generates a briefing, edits its summary, finalises it and downloads the PDF', async () => {
+    await page.goto(`${base}/briefings`);
+    await page.getByTestId('briefing-form').waitFor();
+    expect(await page.getByTestId('period-last-week').isChecked()).toBe(true);
+    await page.getByTestId('briefing-generate').click();
+    await page.waitForURL(/\/briefings\/[^/]+$/u, { timeout: 20_000 });
+    await page.getByTestId('briefing-headline').waitFor();
+    expect(await page.getByTestId('briefing-status').textContent()).toBe('draft');
+    const summary = 'Week summary: <b>not markup</b> and Корея 한국';
+    await page.getByTestId('briefing-summary-input').fill(summary);
+    await page.getByTestId('briefing-save').click();
+    await expect.poll(() => page.getByTestId('briefing-message').textContent()).toBe('Saved.');
+    await page.screenshot({ path: join(SCREENSHOTS, 'briefing-draft.png'), fullPage: true });
+    await page.getByTestId('briefing-finalise').click();
+    await page.getByTestId('briefing-finalise-confirm').click();
+    await expect.poll(() => page.getByTestId('briefing-status').textContent()).toBe('final');
+    expect(await page.getByTestId('briefing-summary').textContent()).toBe(summary);
+    expect(await page.locator('main b').count()).toBe(0);
+    expect(await page.getByTestId('briefing-summary-input').count()).toBe(0);
+    expect(await page.getByTestId('briefing-save').count()).toBe(0);
+    expect(await page.getByTestId('briefing-finalise').count()).toBe(0);
+    expect(await page.getByTestId('briefing-revise').count()).toBe(1);
+    const href = (await page.getByTestId('download-pdf').getAttribute('href'))!;
+    const pdf = await page.evaluate(async (url) => {
+      const res = await fetch(url, { credentials: 'same-origin' });
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      return { status: res.status, type: res.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, href);
+    expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'briefing-final.png'), fullPage: true });
+    await page.goto(`${base}/briefings`);
+    await page.getByTestId('briefing-row').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'briefings.png'), fullPage: true });
+  });
 });

@@ -1,6 +1,16 @@
 /** Typed calls of the API routes the dashboard uses. */
 import { get, request, type Query } from './http.js';
 import type {
+  AlertDelivery,
+  AlertPage,
+  AlertRule,
+  AlertRuleInput,
+  AlertStatus,
+  Briefing,
+  BriefingMeta,
+  BriefingRequest,
+  DryRunResult,
+  Severity,
   StoredAlert,
   CodebookExplanation,
   CodebookInForce,
@@ -89,9 +99,35 @@ export const api = {
   codebook: (signal?: AbortSignal) => get<CodebookInForce>('/codebook', undefined, signal),
   explainFrames: (text: string, lang?: string) =>
     request<CodebookExplanation>('POST', '/codebook/explain', { body: { text, ...(lang && { lang }) } }),
-  alerts: (signal?: AbortSignal) => get<{ total: number; alerts: StoredAlert[] }>('/alerts', { limit: 20 }, signal),
-  alertRules: (signal?: AbortSignal) => get<{ rules: unknown[] }>('/alerts/rules', undefined, signal),
-  createAlertRule: (body: Record<string, unknown>) => request<{ id: string }>('POST', '/alerts/rules', { body }),
+  alerts: (
+    query: { status?: AlertStatus; severity?: Severity; ruleId?: string; limit?: number; cursor?: string } = {},
+    signal?: AbortSignal,
+  ) => get<AlertPage>('/alerts', { limit: 20, ...query }, signal),
+  acknowledgeAlert: (id: string) => request<StoredAlert>('POST', `/alerts/${encodeURIComponent(id)}/acknowledge`),
+  resolveAlert: (id: string) => request<StoredAlert>('POST', `/alerts/${encodeURIComponent(id)}/resolve`),
+  alertDeliveries: (id: string, signal?: AbortSignal) =>
+    get<{ deliveries: AlertDelivery[] }>(`/alerts/${encodeURIComponent(id)}/deliveries`, undefined, signal),
+  alertRules: (signal?: AbortSignal) => get<{ rules: AlertRule[] }>('/alerts/rules', undefined, signal),
+  alertRule: (id: string, signal?: AbortSignal) => get<AlertRule>(`/alerts/rules/${encodeURIComponent(id)}`, undefined, signal),
+  createAlertRule: (body: AlertRuleInput) => request<AlertRule & { webhookSecret: string }>('POST', '/alerts/rules', { body }),
+  updateAlertRule: (id: string, body: Partial<Omit<AlertRuleInput, 'type'>>) =>
+    request<AlertRule>('PATCH', `/alerts/rules/${encodeURIComponent(id)}`, { body }),
+  deleteAlertRule: (id: string) => request<void>('DELETE', `/alerts/rules/${encodeURIComponent(id)}`),
+  muteAlertRule: (id: string, minutes: number) =>
+    request<AlertRule>('POST', `/alerts/rules/${encodeURIComponent(id)}/mute`, { body: { minutes } }),
+  dryRunAlertRule: (id: string) => request<DryRunResult>('POST', `/alerts/rules/${encodeURIComponent(id)}/dry-run`),
+  dryRunAlertInput: (body: AlertRuleInput) => request<DryRunResult>('POST', '/alerts/rules/dry-run', { body }),
+  briefings: (page: { limit: number; offset: number }, signal?: AbortSignal) =>
+    get<{ total: number; briefings: BriefingMeta[] }>('/briefings', page, signal),
+  briefing: (id: string, signal?: AbortSignal) => get<Briefing>(`/briefings/${encodeURIComponent(id)}`, undefined, signal),
+  createBriefing: (body: BriefingRequest) => request<Briefing>('POST', '/briefings', { body }),
+  editBriefing: (id: string, body: { summary?: string; releaseNotes?: Record<string, string> }) =>
+    request<BriefingMeta>('PATCH', `/briefings/${encodeURIComponent(id)}`, { body }),
+  finaliseBriefing: (id: string) => request<BriefingMeta>('POST', `/briefings/${encodeURIComponent(id)}/finalise`),
+  reviseBriefing: (id: string) => request<BriefingMeta>('POST', `/briefings/${encodeURIComponent(id)}/revise`),
+  /** Where the browser downloads a briefing (a plain link: the session cookie authenticates it). */
+  briefingDownloadUrl: (id: string, format: 'html' | 'md.zip' | 'pdf') =>
+    `/api/v1/briefings/${encodeURIComponent(id)}/download.${format}`,
   /** Any read-only route, for views whose API is not built yet (a 404 means "not available yet"). */
   probe: <T>(path: string, query?: Query) => get<T>(path, query),
 };

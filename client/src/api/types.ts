@@ -341,22 +341,224 @@ export interface CodebookInForce {
   codebook: { version?: string; frames?: CodebookFrame[] };
 }
 
+export type AlertRuleType = 'new_release' | 'keyword' | 'spread_threshold' | 'volume_spike' | 'frame_shift';
+export type Severity = 'info' | 'warning' | 'critical';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
 /** An alert as GET /alerts lists it. */
 export interface StoredAlert {
   id: string;
   ruleId: string;
   ruleName: string;
-  severity: string;
-  status: string;
+  ruleType: AlertRuleType;
+  key: string;
+  severity: Severity;
+  level: number;
+  status: AlertStatus;
   summary: string;
+  link: string;
+  releaseId: string | null;
+  itemIds: string[];
+  metrics: Record<string, number>;
+  thresholds: Record<string, number>;
+  digest: boolean;
+  digestId: string | null;
   firedAt: string;
+  updatedAt: string;
+  escalatedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
 }
 
+export interface AlertPage {
+  total: number;
+  alerts: StoredAlert[];
+  nextCursor: string | null;
+}
+
+export interface AlertDelivery {
+  id: string;
+  alertId: string;
+  ruleId: string;
+  channel: 'webhook' | 'email';
+  target: string;
+  event: 'fired' | 'escalated';
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: { at: string; ok: boolean; durationMs: number; statusCode: number | null; error: string | null }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RuleFilter {
+  sides?: string[];
+  platforms?: string[];
+  kinds?: string[];
+  sources?: string[];
+  frames?: string[];
+  langs?: string[];
+  query?: string;
+}
+
+export interface RuleParams {
+  windowHours?: number;
+  pickups?: number[];
+  distinctSources?: number[];
+  distinctSides?: number[];
+  summedViews?: number[];
+  interval?: 'hour' | 'day' | 'week';
+  baselineBuckets?: number;
+  ratio?: number;
+  minCount?: number;
+  zScore?: number;
+  points?: number;
+  minItems?: number;
+}
+
+/** What POST /alerts/rules takes (PATCH takes the same but the type). */
+export interface AlertRuleInput {
+  name: string;
+  type: AlertRuleType;
+  enabled?: boolean;
+  severity?: Severity;
+  filter?: RuleFilter;
+  params?: RuleParams;
+  cooldownSec?: number;
+  channels?: { dashboard?: boolean; webhooks?: string[]; emails?: string[] };
+}
+
+export interface AlertRule {
+  id: string;
+  name: string;
+  type: AlertRuleType;
+  enabled: boolean;
+  severity: Severity;
+  filter: RuleFilter;
+  params: RuleParams;
+  cooldownSec: number;
+  channels: { dashboard: boolean; webhooks: string[]; emails: string[] };
+  mutedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string | null;
+}
+
+export interface DryRunResult {
+  from: string;
+  to: string;
+  notifications: number;
+  digests: number;
+  alerts: {
+    key: string;
+    at: string;
+    level: number;
+    summary: string;
+    link: string;
+    releaseId: string | null;
+    itemIds: string[];
+    metrics: Record<string, number>;
+    thresholds: Record<string, number>;
+    outcome: 'notify' | 'held';
+  }[];
+}
+
+/** The alert:fired live event. */
 export interface AlertFired {
   eventId?: string;
   alertId: string;
   ruleId: string;
   summary: string;
+  ruleName?: string;
+  ruleType?: AlertRuleType;
   severity?: string;
+  level?: number;
+  link?: string;
+  event?: string;
   firedAt?: string;
+}
+
+export interface BriefingScope {
+  query?: string;
+  sides?: string[];
+  sourceIds?: string[];
+}
+
+export interface BriefingMeta {
+  id: string;
+  status: 'draft' | 'final';
+  title: string;
+  period: { from: string; to: string; timeZone: string };
+  scope: BriefingScope;
+  asOf: string;
+  trigger: 'manual' | 'schedule';
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  finalisedAt: string | null;
+  finalisedBy: string | null;
+  revisionOf: string | null;
+  revisedBy: string | null;
+  summary: string;
+  releaseNotes: Record<string, string>;
+}
+
+export interface BriefingData {
+  period: { from: string; to: string; timeZone: string };
+  previousPeriod: { from: string; to: string; timeZone: string };
+  asOf: string;
+  headline: { label: string; current: number; previous: number }[];
+  sides: { side: string; current: number; previous: number }[];
+  releases: {
+    summary: { id: string; title: string; side: string | null; url: string | null; pickups: number; spreadScore: number };
+    spread: { pickups: number; distinctSources: number; distinctSides: number; summedViews: number };
+    firstPerSide: { side: string; sourceId: string; sourceName: string; firstSeenAt: string; delaySec: number | null }[];
+  }[];
+  framing: {
+    shifts: {
+      side: string;
+      frame: string;
+      share: number;
+      previousShare: number | null;
+      change: number | null;
+      count: number;
+    }[];
+  };
+  sources: { id: string; name: string; side: string; platform: string; items: number; previousItems: number; status: string }[];
+  alerts:
+    | { available: true; items: { firedAt: string; severity: string; ruleName: string; summary: string }[] }
+    | { available: false; reason: string };
+  markers:
+    | { available: true; items: { at: string; label: string; description: string | null; sides: string[] }[] }
+    | { available: false; reason: string };
+  quotes: {
+    itemId: string;
+    sourceName: string;
+    side: string;
+    lang: string;
+    title: string;
+    quote: string;
+    url: string | null;
+    publishedAt: string;
+    collectedAt: string;
+  }[];
+  method: {
+    sourcesCovered: number;
+    sourcesWithItems: number;
+    gaps: { sourceId: string; sourceName: string; lastRunAt: string | null; lastError: string | null }[];
+    codebookVersion: string;
+    scopeText: string;
+    notes: string[];
+  };
+}
+
+export interface Briefing extends BriefingMeta {
+  data: BriefingData;
+}
+
+export interface BriefingRequest {
+  from?: string;
+  to?: string;
+  title?: string;
+  scope?: BriefingScope;
 }
