@@ -16,7 +16,12 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'engines',
-          include: ['test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: [
+            'test/contract/**/*.test.ts',
+            'test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/fuzz/**/*.test.ts',
+          ],
           // Starts the Elasticsearch test node unless ELASTICSEARCH_URL points at a cluster.
           globalSetup: ['test/global-setup.ts'],
         },

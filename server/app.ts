@@ -44,6 +44,7 @@ import { sourceRoutes } from './routes/sources.js';
 import { userRoutes } from './routes/users.js';
 import { ErrorResponse } from './schemas/http.js';
 import type { Store } from './store/port.js';
+import { IngestSpool, type IngestSpoolOptions } from './spool/ingest-spool.js';
 import './domain/validate.js';
 
 declare module 'fastify' {
@@ -56,6 +57,8 @@ declare module 'fastify' {
     codebook: CodebookService;
     /** Sensitive media: reveal grants and the thumbnail cache. */
     media: MediaService;
+    /** The on-disk ingest spool (null when disabled). */
+    spool: IngestSpool | null;
   }
 }
 
@@ -78,6 +81,8 @@ export interface AppOptions {
   briefings?: { timeZone?: string; clock?: () => Date };
   /** Alerts: SMTP, webhook private-address allow list, delivery tuning, clock (tests). */
   alerts?: Partial<AlertOptions>;
+  /** The on-disk ingest spool for store outages (SPOOL_DIR, SPOOL_MAX_MB); none when absent. */
+  spool?: Omit<IngestSpoolOptions, 'log'> | undefined;
 }
 
 const BUILT_CLIENT_DIR = fileURLToPath(new URL('../client/dist/', import.meta.url));
@@ -111,6 +116,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }),
   );
   app.decorate('codebook', new CodebookService(app.store, app.pipeline));
+  // Over app.store, so replayed items count in the metrics; closed after in-flight requests finished.
+  const spool = options.spool
+    ? new IngestSpool(
+        app.store,
+        { ...options.spool, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m), error: (m) => app.log.error(m) } },
+        bus,
+      )
+    : null;
+  app.decorate('spool', spool);
+  spool?.start();
+  app.addHook('onClose', async () => spool?.stop());
   // A store that is down at start leaves the shipped codebook in force (the server still starts).
   await app.codebook
     .load()

@@ -13,6 +13,16 @@ import { createStore } from './store/index.js';
 import { Scheduler } from '../pipelines/scheduler.js';
 import { briefingJob } from './briefings/schedule.js';
 
+/** socket.io's untyped view, for the one event outside the live protocol's typed map. */
+interface AnyServer {
+  local: { emit: (event: string, payload: unknown) => boolean };
+}
+
+/** Tells every live client this instance is going away and when to reconnect (`server:shutdown`). */
+function announceShutdown(io: AnyServer, retryAfterMs: number): void {
+  io.local.emit('server:shutdown', { retryAfterMs });
+}
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -41,6 +51,7 @@ async function main(): Promise<void> {
       sessionSecret: config.auth.sessionSecret ?? loadOrCreateSessionSecret(config.dataDir),
     },
     live: config.live,
+    spool: config.spool ?? undefined,
     briefings: { timeZone: config.briefings.timeZone },
     alerts: {
       smtp: config.alerts.smtp,
@@ -96,17 +107,32 @@ async function main(): Promise<void> {
   );
 
   let closing = false;
+  // Graceful: stop taking requests (new ones get 503 while closing), let in-flight requests and
+  // their bulk writes finish, tell live clients when to come back, flush the spool (app.close),
+  // close the store, exit 0. Past SHUTDOWN_TIMEOUT_SEC it exits 1 anyway (the spool's batches
+  // were fsync'd as they were acknowledged, so nothing acknowledged is lost).
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info(`${signal}: closing`);
-    demoStream?.stop();
-    await scheduler?.stop();
-    await briefingScheduler?.stop();
-    await alertScheduler?.stop();
-    await app.close();
-    await store.close();
-    process.exit(0);
+    setTimeout(() => {
+      app.log.error(`${signal}: not closed after ${config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    try {
+      demoStream?.stop();
+      // The hint goes out before the sockets are closed (app.close ends them first).
+      announceShutdown(app.live.io as unknown as AnyServer, 5_000);
+      await scheduler?.stop();
+      await briefingScheduler?.stop();
+      await alertScheduler?.stop();
+      await app.close();
+      await store.close();
+      process.exit(0);
+    } catch (error) {
+      app.log.error({ err: error }, `${signal}: closing failed`);
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

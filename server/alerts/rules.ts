@@ -195,7 +195,9 @@ export async function checkWebhookUrl(raw: string, policy: WebhookPolicy, field:
     return;
   }
   if (allow) return;
-  if (host === 'localhost' || host.endsWith('.localhost')) throw refuse('loopback address');
+  // "localhost." (a fully qualified name) is localhost too.
+  const name = host.toLowerCase().replace(/\.+$/u, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) throw refuse('loopback address');
   // A name that resolves to a private address now is refused now; delivery checks again (rebinding).
   let addresses: { address: string }[] = [];
   try {

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fastifyCookie } from '@fastify/cookie';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { AppError, ConflictError, NotFoundError, StoreUnavailableError, ValidationError } from '../domain/errors.js';
 import {
   normalizeUsername,
   publicUser,
@@ -86,6 +86,11 @@ export interface SignIn {
 }
 
 const TOKEN_TOUCH_MS = 60_000;
+/**
+ * How long a token verified while the store answered keeps working while the store does not:
+ * pipelines keep ingesting into the spool through an outage instead of failing authentication.
+ */
+const OUTAGE_GRACE_MS = 15 * 60_000;
 const SESSION_SWEEP_MS = 10 * 60_000;
 let auditSequence = 0;
 
@@ -99,6 +104,11 @@ export function userPrincipal(user: Pick<UserRecord, 'id' | 'username' | 'role'>
 export class AuthService implements Authenticator {
   readonly settings: AuthSettings;
   private readonly unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
+  /** Tokens verified against the store lately, for use while the store is unreachable. */
+  private readonly verifiedTokens = new Map<
+    string,
+    { secretHash: string; principal: Principal; verifiedAt: number; expiresAt: string | null }
+  >();
   private dummyHash: Promise<string> | null = null;
   private lastSweep = 0;
 
@@ -150,23 +160,43 @@ export class AuthService implements Authenticator {
   private async resolveToken(token: string): Promise<Resolved | null> {
     const parsed = parseApiToken(token);
     if (!parsed) return null;
-    const record = await this.repo.getToken(parsed.id);
+    let record;
+    try {
+      record = await this.repo.getToken(parsed.id);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) return this.resolveTokenInOutage(parsed, error);
+      throw error;
+    }
     if (!record || !equalSecrets(sha256(parsed.secret), record.secretHash)) return null;
     const now = this.now();
     if (record.revokedAt || (record.expiresAt && record.expiresAt <= now.toISOString())) return null;
     if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOKEN_TOUCH_MS) {
       await this.repo.updateToken(record.id, { lastUsedAt: now.toISOString() });
     }
-    return {
-      principal: {
-        kind: 'token',
-        id: record.id,
-        name: record.label,
-        role: roleForScopes(record.scopes),
-        scopes: [...record.scopes],
-      },
-      session: null,
+    const principal: Principal = {
+      kind: 'token',
+      id: record.id,
+      name: record.label,
+      role: roleForScopes(record.scopes),
+      scopes: [...record.scopes],
     };
+    this.verifiedTokens.set(record.id, {
+      secretHash: record.secretHash,
+      principal,
+      verifiedAt: now.getTime(),
+      expiresAt: record.expiresAt,
+    });
+    return { principal, session: null };
+  }
+
+  /** A token the store confirmed within the grace period still works while the store is down. */
+  private resolveTokenInOutage(parsed: { id: string; secret: string }, outage: StoreUnavailableError): Resolved | null {
+    const known = this.verifiedTokens.get(parsed.id);
+    const now = this.now();
+    if (!known || now.getTime() - known.verifiedAt > OUTAGE_GRACE_MS) throw outage;
+    if (!equalSecrets(sha256(parsed.secret), known.secretHash)) return null;
+    if (known.expiresAt && known.expiresAt <= now.toISOString()) return null;
+    return { principal: known.principal, session: null };
   }
 
   // --- sign-in ---------------------------------------------------------------------------------
@@ -344,6 +374,8 @@ export class AuthService implements Authenticator {
   }
 
   async deleteUser(id: string, ctx: ActionContext): Promise<void> {
+    // Its tokens go with it; none may outlive it through the outage cache.
+    this.verifiedTokens.clear();
     const current = await this.repo.getUser(id);
     if (!current) throw new NotFoundError('user', id);
     if (current.role === 'admin' && !current.disabled) await this.keepOneAdmin(id);
@@ -396,6 +428,7 @@ export class AuthService implements Authenticator {
     if (!current) throw new NotFoundError('token', id);
     if (current.revokedAt) return this.repo.updateToken(id, {});
     const token = await this.repo.updateToken(id, { revokedAt: this.now().toISOString() });
+    this.verifiedTokens.delete(id);
     await this.audit(ctx, 'token.revoke', { type: 'token', id }, { label: current.label });
     return token;
   }

@@ -40,6 +40,10 @@ const Env = Type.Object({
     Type.String({ pattern: '^[A-Za-z0-9.:\\[\\]_-]+(,[A-Za-z0-9.:\\[\\]_-]+)*$', description: 'host[:port] list' }),
   ),
   MEDIA_CACHE_MAX_MB: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 512 }),
+  SPOOL_ENABLED: Type.Boolean({ default: true }),
+  SPOOL_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  SPOOL_MAX_MB: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1024 }),
+  SHUTDOWN_TIMEOUT_SEC: Type.Integer({ minimum: 1, maximum: 3600, default: 25 }),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   LIVE_STATS_INTERVAL_SEC: Type.Integer({ minimum: 1, maximum: 3600, default: 10 }),
   BRIEFING_TIMEZONE: Type.String({ minLength: 1, default: 'Europe/Kyiv', description: 'IANA zone of briefing periods' }),
@@ -112,6 +116,10 @@ export interface Config {
   collection: CollectionConfig;
   /** Thumbnails fetched for sensitive-media reveals, cached under DATA_DIR/media-cache. */
   media: { cacheDir: string; cacheMaxBytes: number };
+  /** The on-disk ingest spool used while the store is unreachable (null: disabled, ingest answers 503). */
+  spool: { dir: string; maxBytes: number } | null;
+  /** How long SIGTERM waits for in-flight requests and writes before exiting anyway. */
+  shutdownTimeoutMs: number;
   live: LiveConfig;
   /** Weekly briefings: the zone periods are reckoned in, and when the scheduler generates one. */
   briefings: { timeZone: string; cron: string };
@@ -147,6 +155,8 @@ export interface CollectionConfig {
 export class ConfigError extends Error {}
 
 const NUMERIC = [
+  'SPOOL_MAX_MB',
+  'SHUTDOWN_TIMEOUT_SEC',
   'PORT',
   'ELASTICSEARCH_SHARDS',
   'ELASTICSEARCH_REPLICAS',
@@ -164,7 +174,15 @@ const NUMERIC = [
   'ALERTS_DELIVERY_RETRIES',
   'ALERTS_RETRY_BASE_MS',
 ];
-const BOOLEAN = ['SMTP_SECURE', 'SMTP_REQUIRE_TLS', 'ALERTS_ENABLED', 'DEMO_DATA', 'COOKIE_SECURE', 'SCHEDULER_ENABLED'];
+const BOOLEAN = [
+  'SPOOL_ENABLED',
+  'SMTP_SECURE',
+  'SMTP_REQUIRE_TLS',
+  'ALERTS_ENABLED',
+  'DEMO_DATA',
+  'COOKIE_SECURE',
+  'SCHEDULER_ENABLED',
+];
 
 /** Validates an environment (process.env by default) into a Config, or throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -229,6 +247,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         }
       : null,
     media: { cacheDir: resolve(dataDir, 'media-cache'), cacheMaxBytes: e.MEDIA_CACHE_MAX_MB * 1024 * 1024 },
+    spool: e.SPOOL_ENABLED
+      ? { dir: resolve(e.SPOOL_DIR ?? resolve(dataDir, 'spool')), maxBytes: e.SPOOL_MAX_MB * 1024 * 1024 }
+      : null,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SEC * 1000,
     collection: {
       schedulerEnabled: e.SCHEDULER_ENABLED,
       allowPrivateHosts: e.FETCH_ALLOW_PRIVATE ? e.FETCH_ALLOW_PRIVATE.split(',') : [],

@@ -135,6 +135,25 @@ export function instrumentStore(store: Store, metrics: AppMetrics): Store {
 /** Registers the request timing hook, the pipeline listeners and GET /metrics. Call after the security plugin. */
 export async function registerMetrics(app: FastifyInstance): Promise<void> {
   const { metrics } = app;
+  const { spool } = app;
+  if (spool) {
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [metrics.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    gauge('framewatch_spool_items', 'Items in the ingest spool waiting for the store', () => spool.status().items);
+    gauge('framewatch_spool_bytes', 'Bytes of the ingest spool on disk', () => spool.status().bytes);
+    gauge('framewatch_spool_max_bytes', 'Bound of the ingest spool (SPOOL_MAX_MB)', () => spool.status().maxBytes);
+    gauge('framewatch_spool_oldest_age_seconds', 'Age of the oldest spooled batch (0 when empty)', () => {
+      const oldest = spool.status().oldestAt;
+      return oldest ? Math.max(0, (Date.now() - Date.parse(oldest)) / 1000) : 0;
+    });
+  }
   app.addHook('onResponse', async (request, reply) => {
     // Unmatched URLs share one label: raw paths would let any caller grow the series without bound.
     const route = request.routeOptions.url ?? 'unmatched';

@@ -34,7 +34,7 @@ function parseNdjson(text: string): NdjsonBody {
 const UpsertResultSchema = Type.Object({
   index: Type.Integer(),
   id: Type.String(),
-  status: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged')]),
+  status: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('unchanged'), Type.Literal('spooled')]),
 });
 const IngestError = Type.Object({ index: Type.Integer(), field: Type.String(), message: Type.String() });
 const IngestResponse = Type.Object({
@@ -42,6 +42,9 @@ const IngestResponse = Type.Object({
   stored: Type.Object({ created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
   results: Type.Array(UpsertResultSchema),
   errors: Type.Array(IngestError),
+  /** Items accepted into the on-disk spool while the store is unreachable (202). */
+  spooled: Type.Optional(Type.Integer()),
+  message: Type.Optional(Type.String()),
 });
 const IngestPartial = Type.Composite([ErrorResponse, IngestResponse]);
 
@@ -62,9 +65,18 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'A JSON array of ItemInput, or NDJSON (application/x-ndjson, one ItemInput per line). At most 10,000 items or 20 MB. ' +
           'Each item is validated on its own: invalid items are reported with their index and field (422) and the valid ones are stored. ' +
-          'Storing the same item again is a no-op, or an update when its content or engagement changed.',
+          'Storing the same item again is a no-op, or an update when its content or engagement changed. ' +
+          'While the store is unreachable, valid items are written to an on-disk spool and acknowledged with 202 (status "spooled"); ' +
+          'they are stored in order when the store returns. A full spool answers 503 with Retry-After.',
         body: Type.Unknown({ description: 'ItemInput[] or NDJSON of ItemInput' }),
-        response: { 200: IngestResponse, 413: ErrorResponse, 422: IngestPartial, 400: ErrorResponse, 503: ErrorResponse },
+        response: {
+          200: IngestResponse,
+          202: IngestResponse,
+          413: ErrorResponse,
+          422: IngestPartial,
+          400: ErrorResponse,
+          503: ErrorResponse,
+        },
       },
     },
     async (request, reply) => {
@@ -88,7 +100,7 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
           `body: ${entries.length} items in one request; at most ${MAX_ITEMS_PER_REQUEST} are allowed, split the batch`,
         );
       }
-      const outcome = await ingestItems(app.store, entries, new Date(), app.bus);
+      const outcome = await ingestItems(app.store, entries, new Date(), app.bus, app.spool ?? undefined);
       const count = (s: string) => outcome.results.filter((r) => r.status === s).length;
       const payload = {
         received: outcome.received,
@@ -96,13 +108,25 @@ export const itemRoutes: FastifyPluginAsyncTypebox = async (app) => {
         results: outcome.results,
         errors: outcome.errors,
       };
-      if (outcome.errors.length === 0) return payload;
+      const spooled =
+        outcome.spooled > 0
+          ? {
+              spooled: outcome.spooled,
+              message: `spooled: the store is unreachable; ${outcome.spooled} items will be stored when it returns`,
+            }
+          : {};
+      if (outcome.errors.length === 0) return outcome.spooled > 0 ? reply.code(202).send({ ...payload, ...spooled }) : payload;
       const bad = new Set(outcome.errors.map((e) => e.index)).size;
       const first = outcome.errors[0];
       const message =
-        `${bad} of ${outcome.received} items are invalid and were not stored; the other ${outcome.received - bad} were stored. ` +
+        `${bad} of ${outcome.received} items are invalid and were not stored; the other ${outcome.received - bad} were ` +
+        `${outcome.spooled > 0 ? 'spooled (the store is unreachable; they will be stored when it returns)' : 'stored'}. ` +
         (first ? `First: item ${first.index}, ${first.field}: ${first.message}` : '');
-      return reply.code(422).send({ ...errorBody('invalid_items', message, 422), ...payload });
+      return reply.code(422).send({
+        ...errorBody('invalid_items', message, 422),
+        ...payload,
+        ...(outcome.spooled > 0 && { spooled: outcome.spooled }),
+      });
     },
   );
 

@@ -6,8 +6,10 @@
 import { ItemInput, type ItemInput as ItemInputType } from '../domain/schemas.js';
 import { createChecker, type FieldError } from '../domain/validate.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
+import { StoreUnavailableError } from '../domain/errors.js';
 import type { EventBus } from '../events/bus.js';
-import type { Store, UpsertResult } from '../store/port.js';
+import type { Store, UpsertResult, UpsertStatus } from '../store/port.js';
+import { itemId } from '../store/prepare.js';
 
 export const MAX_ITEMS_PER_REQUEST = 10_000;
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
@@ -23,10 +25,27 @@ export interface IngestError extends FieldError {
   index: number;
 }
 
-export interface IngestOutcome {
+/** 'spooled': the store was unreachable; the item is on disk and will be stored when it returns. */
+export interface IngestResult<S extends string = UpsertStatus> {
+  index: number;
+  id: string;
+  status: S;
+}
+
+export interface IngestOutcome<S extends string = UpsertStatus> {
   received: number;
-  results: UpsertResult[];
+  results: IngestResult<S>[];
   errors: IngestError[];
+  /** Items accepted into the spool instead of the store (0 when the store took them). */
+  spooled: number;
+}
+
+/** The on-disk spool as ingest sees it (server/spool/ingest-spool.ts). */
+export interface SpoolPort {
+  /** Batches are waiting: new ones queue behind them to keep order. */
+  readonly active: boolean;
+  /** Appends and fsyncs a batch; a full spool throws StoreUnavailableError (503 with Retry-After). */
+  append(items: ItemInputType[], now: Date): void;
 }
 
 const checkItem = createChecker(ItemInput);
@@ -61,7 +80,7 @@ function sanitize(item: ItemInputType): ItemInputType {
  * Publishes what an acknowledged write changed: item:new / item:updated per item and one
  * release:update per release that gained or changed copies. Unchanged items publish nothing.
  */
-function publish(bus: EventBus, results: UpsertResult[]): void {
+export function publishStored(bus: EventBus, results: UpsertResult[]): void {
   const releases = new Map<string, string[]>();
   for (const r of results) {
     if (r.status === 'unchanged' || !r.item) continue;
@@ -111,12 +130,68 @@ function parts(entries: IngestEntry[], parallel: boolean): { offset: number; ent
   return out;
 }
 
+/** Fills each item's side from the source registry unless the item says otherwise. */
+export async function fillSides(store: Store, items: ItemInputType[]): Promise<void> {
+  const sides = new Map<string, ItemInputType['side']>();
+  for (const item of items) {
+    if (item.side !== undefined) continue;
+    if (!sides.has(item.sourceId)) sides.set(item.sourceId, (await store.getSource(item.sourceId))?.side);
+    item.side = sides.get(item.sourceId) ?? 'UNKNOWN';
+  }
+}
+
+/** Validates every entry and appends the valid items to the spool as one batch (sides are filled on replay). */
+function spoolEntries(spool: SpoolPort, entries: IngestEntry[], now: Date): IngestOutcome<'spooled'> {
+  const errors: IngestError[] = [];
+  const valid: { index: number; item: ItemInputType }[] = [];
+  entries.forEach((entry, index) => {
+    const item = validateEntry(entry, index, now, errors);
+    if (item) valid.push({ index, item });
+  });
+  if (valid.length > 0)
+    spool.append(
+      valid.map((v) => v.item),
+      now,
+    );
+  const results = valid.map((v) => ({
+    index: v.index,
+    id: itemId(v.item.platform, v.item.sourceId, v.item.externalId),
+    status: 'spooled' as const,
+  }));
+  errors.sort((a, b) => a.index - b.index);
+  return { received: entries.length, results, errors, spooled: valid.length };
+}
+
+/**
+ * Stores the valid entries, or, with a spool, appends them to it when the store is unreachable or
+ * when earlier batches still wait there (order is kept).
+ */
+export async function ingestItems(store: Store, entries: IngestEntry[], now?: Date, bus?: EventBus): Promise<IngestOutcome>;
+export async function ingestItems(
+  store: Store,
+  entries: IngestEntry[],
+  now: Date,
+  bus: EventBus | undefined,
+  spool: SpoolPort | undefined,
+): Promise<IngestOutcome<UpsertStatus | 'spooled'>>;
 export async function ingestItems(
   store: Store,
   entries: IngestEntry[],
   now = new Date(),
   bus?: EventBus,
-): Promise<IngestOutcome> {
+  spool?: SpoolPort,
+): Promise<IngestOutcome<UpsertStatus | 'spooled'>> {
+  if (spool?.active) return spoolEntries(spool, entries, now);
+  try {
+    return await storeEntries(store, entries, now, bus);
+  } catch (error) {
+    // Parts the store did take are written again on replay: upserts by id make that a no-op.
+    if (spool && error instanceof StoreUnavailableError) return spoolEntries(spool, entries, now);
+    throw error;
+  }
+}
+
+async function storeEntries(store: Store, entries: IngestEntry[], now: Date, bus?: EventBus): Promise<IngestOutcome> {
   const errors: IngestError[] = [];
   const sides = new Map<string, ItemInputType['side']>();
   // With a store that takes concurrent writes, a part is written while the next one is validated,
@@ -145,12 +220,12 @@ export async function ingestItems(
   const settled = await Promise.allSettled(writes);
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const results: UpsertResult[] = [];
+  const results: IngestResult[] = [];
   for (const r of settled) {
     if (r.status !== 'fulfilled') continue;
-    if (bus) publish(bus, r.value.stored);
+    if (bus) publishStored(bus, r.value.stored);
     r.value.stored.forEach((u, n) => results.push({ index: r.value.indexes[n] ?? u.index, id: u.id, status: u.status }));
   }
   errors.sort((a, b) => a.index - b.index);
-  return { received: entries.length, results, errors };
+  return { received: entries.length, results, errors, spooled: 0 };
 }
