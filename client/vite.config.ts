@@ -13,6 +13,14 @@ export default defineConfig({
   // client/public is the server's placeholder page, not assets of this build.
   publicDir: false,
   plugins: [vue()],
+  // vue-i18n: composition API only, no devtools, messages compiled to an AST without eval (CSP-safe).
+  define: {
+    __VUE_I18N_FULL_INSTALL__: false,
+    __VUE_I18N_LEGACY_API__: false,
+    __INTLIFY_PROD_DEVTOOLS__: false,
+    __INTLIFY_JIT_COMPILATION__: true,
+    __INTLIFY_DROP_MESSAGE_COMPILER__: false,
+  },
   build: {
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,

@@ -4,7 +4,7 @@
  * what compare across runs, the absolute figures are not. Targets that fail are reported, never
  * turned into a failing exit code; only a crash exits non-zero.
  *
- *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings|collection] [--briefing-items 100000] [--repeats 30] [--json path]
+ *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings|collection|dashboard] [--briefing-items 100000] [--repeats 30] [--json path]
  *                    [--alert-rules 100] [--alert-rate 200] [--alert-seconds 10]
  *                    [--live-clients 500] [--live-rate 200] [--live-seconds 10] [--fanout-clients 1000] [--burst 5000]
  *                    [--enrich-items 100000] [--import-messages 120000]
@@ -21,6 +21,7 @@ import { liveBench } from './bench/live.js';
 import { enrichBench, importBench } from './bench/collection.js';
 import { alertsBench } from './bench/alerts.js';
 import { briefingsBench } from './bench/briefings.js';
+import { dashboardBench } from './bench/dashboard.js';
 import { fmt, renderTable, type Row } from './bench/table.js';
 
 const ES_INGEST_TARGET = 0.6;
@@ -31,11 +32,12 @@ const ALERT_P95_TARGET_MS = 1000;
 const BRIEFING_TARGET_MS = 10_000;
 const IMPORT_RATIO_TARGET = 0.5;
 const IMPORT_RSS_TARGET_MB = 300;
+const INITIAL_JS_TARGET_KB = 350;
 
 interface Options {
   items: number;
   ingest: number;
-  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | 'collection' | undefined;
+  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | 'collection' | 'dashboard' | undefined;
   collection: { enrichItems: number; importMessages: number };
   briefingItems: number;
   alerts: { rules: number; rate: number; seconds: number };
@@ -72,9 +74,11 @@ function parseOptions(): Options {
   };
   if (
     values.only !== undefined &&
-    !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings', 'collection'].includes(values.only)
+    !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings', 'collection', 'dashboard'].includes(values.only)
   ) {
-    throw new Error(`--only must be sqlite, elasticsearch, live, alerts, briefings or collection, not "${values.only}"`);
+    throw new Error(
+      `--only must be sqlite, elasticsearch, live, alerts, briefings, collection or dashboard, not "${values.only}"`,
+    );
   }
   const stamp = new Date().toISOString().replace(/[:.]/gu, '-');
   return {
@@ -293,6 +297,20 @@ async function main(): Promise<void> {
         verdict: 'info',
       },
     );
+  }
+
+  if (options.only === undefined || options.only === 'dashboard') {
+    const d = await dashboardBench({ log });
+    report.dashboard = d;
+    const kb = d.initialJsGzipBytes / 1024;
+    rows.push({
+      figure: `Dashboard initial JavaScript, gzip (${d.chunks.length} chunks: entry + modulepreloads)`,
+      value: `${kb.toFixed(1)} kB`,
+      baseline: `raw ${fmt.int(d.initialJsRawBytes / 1024)} kB`,
+      ratio: fmt.ratio(d.initialJsGzipBytes / d.initialJsRawBytes),
+      target: `<= ${INITIAL_JS_TARGET_KB} kB`,
+      verdict: kb <= INITIAL_JS_TARGET_KB ? 'PASS' : 'FAIL',
+    });
   }
 
   if (options.only === undefined || options.only === 'collection') {

@@ -290,6 +290,52 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'overview-dark.png'), fullPage: true });
   });
 
+  it('focuses the search box with "/" from any view, but not while typing', async () => {
+    await page.goto(`${base}/releases?${rangeQuery}`);
+    await page.locator('h1').first().waitFor();
+    await page.keyboard.press('/');
+    await page.waitForURL((url) => url.pathname === '/search');
+    const box = page.getByTestId('search-q');
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The range travels with the shortcut, and "/" typed in the box is text, not a shortcut.
+    expect(new URL(page.url()).searchParams.get('from')).toBe(from);
+    await box.fill('');
+    await box.type('a/b');
+    expect(await box.inputValue()).toBe('a/b');
+    await page.locator('h1').first().click();
+    await page.keyboard.press('/');
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+  });
+
+  it('shows times in the browser’s zone, named, with the UTC instant on hover, and switches to UTC', async () => {
+    const seoulContext = await browser.newContext({ timezoneId: 'Asia/Seoul', viewport: { width: 1400, height: 1000 } });
+    const seoul = await seoulContext.newPage();
+    try {
+      await seoul.goto(`${base}/search?${rangeQuery}`);
+      await seoul.waitForURL(/\/login/u);
+      await signInAs(seoul, 'e2e-analyst');
+      const time = seoul.getByTestId('search-results').locator('time').first();
+      await time.waitFor();
+      const iso = (await time.getAttribute('datetime')) ?? '';
+      const utc = new Date(iso);
+      const kst = new Date(utc.getTime() + 9 * 3_600_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      const day = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+      expect(await time.textContent()).toBe(`${day(kst)} ${pad(kst.getUTCHours())}:${pad(kst.getUTCMinutes())} Asia/Seoul`);
+      expect(await time.getAttribute('title')).toBe(`${utc.toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+      await time.hover();
+      expect(await seoul.getByTestId('zone-toggle').textContent()).toContain('Asia/Seoul');
+
+      await seoul.getByTestId('zone-toggle').click();
+      await expect.poll(() => time.textContent()).toBe(`${day(utc)} ${pad(utc.getUTCHours())}:${pad(utc.getUTCMinutes())} UTC`);
+      await seoul.reload();
+      await seoul.getByTestId('search-results').locator('time').first().waitFor();
+      expect(await seoul.getByTestId('search-results').locator('time').first().textContent()).toMatch(/ UTC$/u);
+    } finally {
+      await seoulContext.close();
+    }
+  });
+
   it('hides source editing from viewers', async () => {
     const viewerContext = await browser.newContext();
     const viewer = await viewerContext.newPage();

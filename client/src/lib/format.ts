@@ -26,11 +26,14 @@ export function localZoneName(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
 }
 
-/** "2026-01-21 08:30 UTC" or the same instant in the user's zone, named. */
-export function formatTime(iso: string, zone: ZoneMode): string {
+/**
+ * "2026-01-21 08:30 UTC" or the same instant in the user's zone, named ("2026-01-21 17:30 Asia/Seoul").
+ * `localZone` is the browser's zone unless given (tests pin it).
+ */
+export function formatTime(iso: string, zone: ZoneMode, localZone: string = localZoneName()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const timeZone = zone === 'UTC' ? 'UTC' : undefined;
+  const timeZone = zone === 'UTC' ? 'UTC' : localZone === 'local' ? undefined : localZone;
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
@@ -41,12 +44,16 @@ export function formatTime(iso: string, zone: ZoneMode): string {
     hourCycle: 'h23',
   }).formatToParts(date);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const label = zone === 'UTC' ? 'UTC' : localZoneName();
+  const label = zone === 'UTC' ? 'UTC' : localZone;
   return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${label}`;
 }
 
-/** Always the UTC instant, for hover titles next to a local time. */
-export const utcTitle = (iso: string): string => formatTime(iso, 'UTC');
+/** Always the UTC instant (to the second), for hover titles next to a local time. */
+export function utcTitle(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
 
 export function formatDelay(seconds: number | null): string {
   if (seconds === null) return '—';

@@ -18,7 +18,8 @@ export const usePrefsStore = defineStore('prefs', () => {
   const initial = stored();
   const prefersDark = typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches;
   const theme = ref<Theme>(initial.theme ?? (prefersDark ? 'dark' : 'light'));
-  const zone = ref<ZoneMode>(initial.zone ?? 'UTC');
+  // The browser's zone unless the user chose UTC; every time shows its zone and UTC on hover.
+  const zone = ref<ZoneMode>(initial.zone ?? 'local');
 
   function toggleTheme(): void {
     theme.value = theme.value === 'dark' ? 'light' : 'dark';
