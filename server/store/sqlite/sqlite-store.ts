@@ -408,7 +408,9 @@ export class SqliteStore implements Store {
     const fromParams = relevance && filter.query ? [ftsExpression(filter.query)] : [];
     // Title matches weigh twice as much as text matches (as in the Elasticsearch adapter).
     const score = relevance ? '-bm25(items_fts, 2.0, 1.0)' : 'NULL';
-    const inner = `SELECT i.*, ${score} AS score FROM ${from} WHERE ${where.sql}`;
+    // Sort keys only: a common word matches tens of thousands of rows, and carrying whole rows
+    // (texts, JSON) through the sort cost most of the query. The page's rows are read afterwards.
+    const inner = `SELECT i.rowid AS rid, i.published_ms, i.id, i.views, ${score} AS score FROM ${from} WHERE ${where.sql}`;
     const params: unknown[] = [...fromParams, ...where.params];
     let cursorSql = '';
     if (request.cursor) {
@@ -423,9 +425,19 @@ export class SqliteStore implements Store {
       cursorSql = `WHERE (${ors.map((o) => `(${o})`).join(' OR ')})`;
     }
     const order = keys.map((k) => `${k} DESC`).join(', ');
-    const rows = this.run((db) =>
+    const keyRows = this.run((db) =>
       db.prepare(`SELECT * FROM (${inner}) ${cursorSql} ORDER BY ${order} LIMIT ?`).all(...params, request.limit + 1),
     ) as Row[];
+    const pageKeys = keyRows.slice(0, request.limit);
+    const fullRows = pageKeys.length
+      ? (this.run((db) =>
+          db
+            .prepare(`SELECT * FROM items WHERE rowid IN (${pageKeys.map(() => '?').join(', ')})`)
+            .all(...pageKeys.map((r) => r.rid)),
+        ) as Row[])
+      : [];
+    const byRowid = new Map(fullRows.map((r) => [Number(r.rowid), r]));
+    const rows = keyRows.map((k) => ({ ...byRowid.get(Number(k.rid)), score: k.score, rid: k.rid }) as Row);
     const total = relevance
       ? (
           this.run((db) =>
