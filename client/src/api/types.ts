@@ -1,5 +1,12 @@
 /** Response shapes of the /api/v1 routes the dashboard reads (mirrors server/routes/*.ts). */
 
+// Shapes that the store port defines and the routes return unchanged come from the server itself
+// (type-only: nothing of the server is bundled into the client).
+export type { FramingCell, Interval, ReleaseSort, SplitField, TermsField, TimelineBucket } from '../../../server/store/port.js';
+export type { AlertRuleType, AlertStatus, Alert as StoredAlert, Severity } from '../../../server/store/alerts/port.js';
+import type { Alert as StoredAlert, AlertRuleType, Severity } from '../../../server/store/alerts/port.js';
+import type { FramingCell, Interval, TimelineBucket } from '../../../server/store/port.js';
+
 export interface Engagement {
   views: number;
   forwards: number;
@@ -59,16 +66,6 @@ export interface SearchResponse {
   nextCursor: string | null;
 }
 
-export type Interval = 'hour' | 'day' | 'week';
-export type SplitField = 'side' | 'platform' | 'kind' | 'frame';
-export type TermsField = 'source' | 'side' | 'lang' | 'frame' | 'platform' | 'kind';
-
-export interface TimelineBucket {
-  start: string;
-  total: number;
-  split: Record<string, number>;
-}
-
 export interface TimelineResponse {
   interval: Interval;
   split: string | null;
@@ -80,13 +77,6 @@ export interface TermsResponse {
   field: string;
   total: number;
   buckets: { key: string; count: number }[];
-}
-
-export interface FramingCell {
-  side: string;
-  frame: string;
-  count: number;
-  share: number;
 }
 
 export interface FramingResponse {
@@ -184,8 +174,6 @@ export interface ReleasePage {
   releases: ReleaseSummary[];
   nextCursor: string | null;
 }
-
-export type ReleaseSort = 'spread' | 'pickups' | 'views' | 'recency';
 
 export interface FirstSeen {
   side: string;
@@ -339,37 +327,6 @@ export interface CodebookInForce {
   savedAt: string | null;
   savedBy: string | null;
   codebook: { version?: string; frames?: CodebookFrame[] };
-}
-
-export type AlertRuleType = 'new_release' | 'keyword' | 'spread_threshold' | 'volume_spike' | 'frame_shift';
-export type Severity = 'info' | 'warning' | 'critical';
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-
-/** An alert as GET /alerts lists it. */
-export interface StoredAlert {
-  id: string;
-  ruleId: string;
-  ruleName: string;
-  ruleType: AlertRuleType;
-  key: string;
-  severity: Severity;
-  level: number;
-  status: AlertStatus;
-  summary: string;
-  link: string;
-  releaseId: string | null;
-  itemIds: string[];
-  metrics: Record<string, number>;
-  thresholds: Record<string, number>;
-  digest: boolean;
-  digestId: string | null;
-  firedAt: string;
-  updatedAt: string;
-  escalatedAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-  resolvedBy: string | null;
 }
 
 export interface AlertPage {

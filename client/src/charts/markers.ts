@@ -84,3 +84,15 @@ export function markerSeries(markers: readonly ChartMarker[] | undefined, option
     },
   };
 }
+
+/** The marker overlay of a bucketed time chart: markers from the first bucket to the end of the last. */
+export function markerSeriesOverBuckets(
+  markers: readonly ChartMarker[] | undefined,
+  zone: ZoneMode,
+  buckets: readonly { start: string }[],
+  interval: Parameters<typeof bucketEnd>[1],
+) {
+  const first = buckets[0];
+  const last = buckets.at(-1);
+  return first && last ? markerSeries(markers, { zone, from: first.start, to: bucketEnd(last.start, interval) }) : null;
+}

@@ -1,7 +1,7 @@
 /** How a release spread: a sparkline for lists, and the release page's curve coloured by side. */
 import type { SpreadResponse } from '../api/types.js';
-import { bucketEnd, exactNumber, timeText } from './format.js';
-import { markerSeries } from './markers.js';
+import { exactNumber, timeText } from './format.js';
+import { markerSeriesOverBuckets } from './markers.js';
 import { orderSides, sideColor } from './palette.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
@@ -67,11 +67,7 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
       ],
     };
   });
-  const overlay = markerSeries(options.markers, {
-    zone: options.zone,
-    ...(spread.curve[0] && { from: spread.curve[0].start }),
-    ...(spread.curve.length > 0 && { to: bucketEnd(spread.curve.at(-1)!.start, 'hour') }),
-  });
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, spread.curve, 'hour');
   return {
     backgroundColor: 'transparent',
     animation: false,

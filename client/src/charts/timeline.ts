@@ -1,7 +1,7 @@
 /** Items over time, stacked by side (or platform, kind, frame): the overview's wall-screen chart. */
 import type { TimelineResponse } from '../api/types.js';
 import { bucketEnd, exactNumber, timeText } from './format.js';
-import { markerSeries } from './markers.js';
+import { markerSeriesOverBuckets } from './markers.js';
 import { categoryColor, humanize, orderSides, sideColor } from './palette.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
@@ -44,12 +44,7 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
       };
     }),
   }));
-  const first = timeline.buckets[0];
-  const last = timeline.buckets.at(-1);
-  const overlay =
-    first && last
-      ? markerSeries(options.markers, { zone: options.zone, from: first.start, to: bucketEnd(last.start, timeline.interval) })
-      : null;
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval);
   return {
     backgroundColor: 'transparent',
     animation: false,

@@ -1,7 +1,7 @@
 /** Lines over time: a frame's share per side (framing over time) and an item's engagement snapshots. */
 import type { EngagementSnapshot, FramingTimelineResponse } from '../api/types.js';
 import { bucketEnd, exactNumber, sharePercent, timeText } from './format.js';
-import { markerSeries } from './markers.js';
+import { markerSeries, markerSeriesOverBuckets } from './markers.js';
 import { humanize, orderSides, sideColor } from './palette.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
@@ -41,12 +41,7 @@ export function buildFrameTrendOption(timeline: FramingTimelineResponse, frame: 
       } as unknown as MarkData;
     }),
   }));
-  const first = timeline.buckets[0];
-  const last = timeline.buckets.at(-1);
-  const overlay =
-    first && last
-      ? markerSeries(options.markers, { zone: options.zone, from: first.start, to: bucketEnd(last.start, timeline.interval) })
-      : null;
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval);
   return {
     backgroundColor: 'transparent',
     animation: false,
