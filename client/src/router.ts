@@ -1,5 +1,6 @@
 /** Views and their URLs; every view but Login needs a session when the server has authentication. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { i18n } from './i18n/index.js';
 import { useSessionStore } from './stores/session.js';
 import AlertRuleEditView from './views/AlertRuleEditView.vue';
 import AlertRulesView from './views/AlertRulesView.vue';
@@ -21,29 +22,29 @@ import SourcesView from './views/SourcesView.vue';
 import UsersView from './views/UsersView.vue';
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'overview', component: OverviewView, meta: { title: 'Overview' } },
-  { path: '/search', name: 'search', component: SearchView, meta: { title: 'Search' } },
-  { path: '/framing', name: 'framing', component: FramingView, meta: { title: 'Framing' } },
-  { path: '/releases/:id', name: 'release', component: ReleaseView, meta: { title: 'Release' } },
-  { path: '/items/:id', name: 'item', component: ItemView, meta: { title: 'Item' } },
-  { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'Sources' } },
-  { path: '/releases', name: 'releases', component: ReleasesView, meta: { title: 'Releases' } },
-  { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
-  { path: '/alerts/rules', name: 'alert-rules', component: AlertRulesView, meta: { title: 'Alert rules' } },
-  { path: '/alerts/rules/new', name: 'alert-rule-new', component: AlertRuleEditView, meta: { title: 'New alert rule' } },
-  { path: '/alerts/rules/:id/edit', name: 'alert-rule-edit', component: AlertRuleEditView, meta: { title: 'Edit alert rule' } },
-  { path: '/briefings', name: 'briefings', component: BriefingsView, meta: { title: 'Briefings' } },
-  { path: '/briefings/:id', name: 'briefing', component: BriefingView, meta: { title: 'Briefing' } },
-  { path: '/codebook', name: 'codebook', component: CodebookView, meta: { title: 'Codebook' } },
-  { path: '/users', name: 'users', component: UsersView, meta: { title: 'Users', admin: true } },
-  { path: '/saved-views', name: 'saved-views', component: SavedViewsView, meta: { title: 'Saved views' } },
-  { path: '/markers', name: 'markers', component: MarkersView, meta: { title: 'Event markers' } },
-  { path: '/login', name: 'login', component: LoginView, meta: { title: 'Sign in', public: true } },
+  { path: '/', name: 'overview', component: OverviewView, meta: { title: 'routes.overview' } },
+  { path: '/search', name: 'search', component: SearchView, meta: { title: 'routes.search' } },
+  { path: '/framing', name: 'framing', component: FramingView, meta: { title: 'routes.framing' } },
+  { path: '/releases/:id', name: 'release', component: ReleaseView, meta: { title: 'routes.release' } },
+  { path: '/items/:id', name: 'item', component: ItemView, meta: { title: 'routes.item' } },
+  { path: '/sources', name: 'sources', component: SourcesView, meta: { title: 'routes.sources' } },
+  { path: '/releases', name: 'releases', component: ReleasesView, meta: { title: 'routes.releases' } },
+  { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'routes.alerts' } },
+  { path: '/alerts/rules', name: 'alert-rules', component: AlertRulesView, meta: { title: 'routes.alertRules' } },
+  { path: '/alerts/rules/new', name: 'alert-rule-new', component: AlertRuleEditView, meta: { title: 'routes.newRule' } },
+  { path: '/alerts/rules/:id/edit', name: 'alert-rule-edit', component: AlertRuleEditView, meta: { title: 'routes.editRule' } },
+  { path: '/briefings', name: 'briefings', component: BriefingsView, meta: { title: 'routes.briefings' } },
+  { path: '/briefings/:id', name: 'briefing', component: BriefingView, meta: { title: 'routes.briefing' } },
+  { path: '/codebook', name: 'codebook', component: CodebookView, meta: { title: 'routes.codebook' } },
+  { path: '/users', name: 'users', component: UsersView, meta: { title: 'routes.users', admin: true } },
+  { path: '/saved-views', name: 'saved-views', component: SavedViewsView, meta: { title: 'routes.savedViews' } },
+  { path: '/markers', name: 'markers', component: MarkersView, meta: { title: 'routes.markers' } },
+  { path: '/login', name: 'login', component: LoginView, meta: { title: 'routes.login', public: true } },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: NotYetView,
-    meta: { title: 'Page not found', endpoint: '/__none__', what: 'No view at this address.' },
+    meta: { title: 'routes.notFound', endpoint: '/__none__', what: 'routes.notFoundWhat' },
   },
 ];
 
@@ -64,7 +65,7 @@ export function createAppRouter() {
     return { name: 'login', query: { redirect: to.fullPath } };
   });
   router.afterEach((to) => {
-    document.title = `${String(to.meta.title ?? '')} · Framewatch`;
+    document.title = `${to.meta.title ? i18n.global.t(to.meta.title) : ''} · ${i18n.global.t('app.brand')}`;
   });
   return router;
 }

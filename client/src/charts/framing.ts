@@ -2,13 +2,15 @@
 import type { FramingResponse } from '../api/types.js';
 import { exactNumber, sharePercent } from './format.js';
 import { humanize, orderSides } from './palette.js';
-import type { ChartOption, MarkData } from './types.js';
+import { englishChartText } from './labels.js';
+import type { ChartOption, MarkData, TextOptions } from './types.js';
 
-export interface FramingOptions {
+export interface FramingOptions extends TextOptions {
   baseFilter?: Record<string, string>;
 }
 
 export function buildFramingHeatmapOption(framing: FramingResponse, options: FramingOptions = {}): ChartOption {
+  const t = options.t ?? englishChartText;
   const sides = orderSides(framing.sides.map((s) => s.side));
   const frames = [...framing.frames];
   const sideItems = new Map(framing.sides.map((s) => [s.side, s.items]));
@@ -24,7 +26,12 @@ export function buildFramingHeatmapOption(framing: FramingResponse, options: Fra
       filter: { ...options.baseFilter, side: cell.side, frame: cell.frame },
       tip: [
         `${cell.side} × ${humanize(cell.frame)}`,
-        `${exactNumber(cell.count)} of ${exactNumber(sideItems.get(cell.side) ?? 0)} ${cell.side} items (${sharePercent(cell.share)})`,
+        t('framingCell', {
+          count: exactNumber(cell.count),
+          total: exactNumber(sideItems.get(cell.side) ?? 0),
+          side: cell.side,
+          share: sharePercent(cell.share),
+        }),
       ],
     });
   }
@@ -51,7 +58,7 @@ export function buildFramingHeatmapOption(framing: FramingResponse, options: Fra
     series: [
       {
         id: 'framing',
-        name: 'Share of the side’s items',
+        name: t('seriesShare'),
         type: 'heatmap',
         data,
         label: {

@@ -17,4 +17,13 @@ export {
 } from './markers.js';
 export { SIDE_COLORS, SIDE_ORDER, categoryColor, humanize, orderSides, sideColor } from './palette.js';
 export { bucketEnd, exactNumber, sharePercent, timeText } from './format.js';
-export { markFilter, type ChartOption, type MarkData, type MarkFilter, type TimeOptions, type ZoneMode } from './types.js';
+export { englishChartText, type ChartMessageKey, type ChartMessageValues, type ChartTranslate } from './labels.js';
+export {
+  markFilter,
+  type ChartOption,
+  type TextOptions,
+  type MarkData,
+  type MarkFilter,
+  type TimeOptions,
+  type ZoneMode,
+} from './types.js';

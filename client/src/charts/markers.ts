@@ -4,6 +4,7 @@
  * briefings draw the same lines.
  */
 import { bucketEnd, timeText } from './format.js';
+import { englishChartText, type ChartTranslate } from './labels.js';
 import type { MarkFilter, ZoneMode } from './types.js';
 
 /** What a chart needs of an event marker (the API's EventMarker fits). */
@@ -17,6 +18,8 @@ export interface ChartMarker {
 
 export interface MarkerOverlayOptions {
   zone: ZoneMode;
+  /** Chart words; English when absent. */
+  t?: ChartTranslate;
   /** Only markers in [from, to) are drawn (the chart's range); all when absent. */
   from?: string;
   to?: string;
@@ -54,6 +57,7 @@ const shortLabel = (label: string) => (label.length > 28 ? `${label.slice(0, 27)
 export function markerSeries(markers: readonly ChartMarker[] | undefined, options: MarkerOverlayOptions) {
   const shown = markersInRange(markers ?? [], options);
   if (shown.length === 0) return null;
+  const t = options.t ?? englishChartText;
   const data: MarkerLineDatum[] = shown.map((m) => ({
     xAxis: m.at,
     name: shortLabel(m.label),
@@ -62,13 +66,13 @@ export function markerSeries(markers: readonly ChartMarker[] | undefined, option
     tip: [
       m.label,
       timeText(m.at, options.zone),
-      ...(m.sides && m.sides.length > 0 ? [`sides: ${m.sides.join(', ')}`] : []),
+      ...(m.sides && m.sides.length > 0 ? [t('markerSides', { sides: m.sides.join(', ') })] : []),
       ...(m.description ? [m.description] : []),
     ],
   }));
   return {
     id: MARKER_SERIES_ID,
-    name: 'Event markers',
+    name: t('seriesMarkers'),
     type: 'line' as const,
     data: [] as never[],
     silent: false,
@@ -91,8 +95,11 @@ export function markerSeriesOverBuckets(
   zone: ZoneMode,
   buckets: readonly { start: string }[],
   interval: Parameters<typeof bucketEnd>[1],
+  t?: ChartTranslate,
 ) {
   const first = buckets[0];
   const last = buckets.at(-1);
-  return first && last ? markerSeries(markers, { zone, from: first.start, to: bucketEnd(last.start, interval) }) : null;
+  return first && last
+    ? markerSeries(markers, { zone, from: first.start, to: bucketEnd(last.start, interval), ...(t && { t }) })
+    : null;
 }

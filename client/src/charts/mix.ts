@@ -2,17 +2,30 @@
 import type { TermsResponse } from '../api/types.js';
 import { exactNumber, sharePercent } from './format.js';
 import { categoryColor, humanize, sideColor } from './palette.js';
-import type { ChartOption, MarkData } from './types.js';
+import { englishChartText, type ChartMessageKey } from './labels.js';
+import type { ChartOption, MarkData, TextOptions } from './types.js';
 
-export interface MixOptions {
+export interface MixOptions extends TextOptions {
   /** Display names for keys (e.g. source ids to names); keys are shown as they are otherwise. */
   labels?: Record<string, string>;
   baseFilter?: Record<string, string>;
 }
 
+const FIELD_KEYS = {
+  field_side: true,
+  field_platform: true,
+  field_lang: true,
+  field_source: true,
+  field_kind: true,
+  field_frame: true,
+};
+
 export function buildMixOption(terms: TermsResponse, options: MixOptions = {}): ChartOption {
   // The API's field name is the search filter's name too, except that it is singular in both.
+  const t = options.t ?? englishChartText;
   const field = terms.field;
+  const fieldKey = `field_${field}` as ChartMessageKey;
+  const fieldName = fieldKey in FIELD_KEYS ? t(fieldKey) : humanize(field);
   const label = (key: string) => options.labels?.[key] ?? (field === 'frame' ? humanize(key) : key);
   const buckets = [...terms.buckets].reverse();
   const data = buckets.map((bucket): MarkData => ({
@@ -21,8 +34,12 @@ export function buildMixOption(terms: TermsResponse, options: MixOptions = {}): 
     filter: { ...options.baseFilter, [field]: bucket.key },
     itemStyle: { color: field === 'side' ? sideColor(bucket.key) : categoryColor(bucket.key) },
     tip: [
-      `${field}: ${label(bucket.key)}`,
-      `${exactNumber(bucket.count)} items (${terms.total > 0 ? sharePercent(bucket.count / terms.total) : '0.0%'} of ${exactNumber(terms.total)})`,
+      t('fieldValue', { field: fieldName, value: label(bucket.key) }),
+      t('mixShare', {
+        count: exactNumber(bucket.count),
+        share: terms.total > 0 ? sharePercent(bucket.count / terms.total) : '0.0%',
+        total: exactNumber(terms.total),
+      }),
     ],
   }));
   return {
@@ -36,7 +53,7 @@ export function buildMixOption(terms: TermsResponse, options: MixOptions = {}): 
     series: [
       {
         id: field,
-        name: humanize(field),
+        name: fieldName.charAt(0).toUpperCase() + fieldName.slice(1),
         type: 'bar',
         data,
         label: { show: true, position: 'right', formatter: (p: { value?: unknown }) => exactNumber(Number(p.value ?? 0)) },

@@ -3,10 +3,12 @@ import type { SpreadResponse } from '../api/types.js';
 import { exactNumber, timeText } from './format.js';
 import { markerSeriesOverBuckets } from './markers.js';
 import { orderSides, sideColor } from './palette.js';
-import type { ChartOption, MarkData, TimeOptions } from './types.js';
+import { englishChartText } from './labels.js';
+import type { ChartOption, MarkData, TextOptions, TimeOptions } from './types.js';
 
 /** A tiny cumulative-pickups line with no axes; a click opens the release's copies. */
-export function buildSparklineOption(spread: SpreadResponse): ChartOption {
+export function buildSparklineOption(spread: SpreadResponse, options: TextOptions = {}): ChartOption {
+  const t = options.t ?? englishChartText;
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -26,7 +28,7 @@ export function buildSparklineOption(spread: SpreadResponse): ChartOption {
         data: spread.curve.map((point): MarkData => ({
           value: [point.start, point.cumulativePickups],
           filter: { release: spread.releaseId },
-          tip: [timeText(point.start, 'UTC'), `${exactNumber(point.cumulativePickups)} pickups so far`],
+          tip: [timeText(point.start, 'UTC'), t('pickupsSoFar', { count: exactNumber(point.cumulativePickups) })],
         })),
       },
     ],
@@ -39,6 +41,7 @@ export function buildSparklineOption(spread: SpreadResponse): ChartOption {
  * first-seen points.
  */
 export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOptions): ChartOption {
+  const t = options.t ?? englishChartText;
   const pickupsAt = (iso: string) => {
     const t = Date.parse(iso);
     let last = 0;
@@ -62,12 +65,12 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
         {
           value: [first.firstSeenAt, pickupsAt(first.firstSeenAt)],
           filter: { release: spread.releaseId, side },
-          tip: [`${side} first seen`, timeText(first.firstSeenAt, options.zone)],
+          tip: [t('firstSeen', { side }), timeText(first.firstSeenAt, options.zone)],
         } satisfies MarkData,
       ],
     };
   });
-  const overlay = markerSeriesOverBuckets(options.markers, options.zone, spread.curve, 'hour');
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, spread.curve, 'hour', t);
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -76,15 +79,15 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
     grid: { left: 56, right: 64, top: 40, bottom: 40 },
     legend: { type: 'scroll', top: 0 },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'time', name: options.zone === 'UTC' ? 'UTC' : 'local time' },
+    xAxis: { type: 'time', name: options.zone === 'UTC' ? t('axisUtc') : t('axisLocal') },
     yAxis: [
-      { type: 'value', name: 'pickups', minInterval: 1 },
-      { type: 'value', name: 'views', splitLine: { show: false } },
+      { type: 'value', name: t('axisPickups'), minInterval: 1 },
+      { type: 'value', name: t('axisViews'), splitLine: { show: false } },
     ],
     series: [
       {
         id: 'cumulative-pickups',
-        name: 'Pickups (cumulative)',
+        name: t('seriesPickups'),
         type: 'line',
         step: 'end',
         showSymbol: false,
@@ -95,13 +98,13 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
           filter: { release: spread.releaseId },
           tip: [
             timeText(point.start, options.zone),
-            `${exactNumber(point.cumulativePickups)} pickups (+${exactNumber(point.pickups)})`,
+            t('pickupsStep', { count: exactNumber(point.cumulativePickups), added: exactNumber(point.pickups) }),
           ],
         })),
       },
       {
         id: 'cumulative-views',
-        name: 'Views (summed)',
+        name: t('seriesViews'),
         type: 'line',
         showSymbol: false,
         yAxisIndex: 1,
@@ -112,7 +115,7 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
           filter: { release: spread.releaseId },
           tip: [
             timeText(point.start, options.zone),
-            `${exactNumber(point.cumulativeViews)} views (+${exactNumber(point.views)})`,
+            t('viewsStep', { count: exactNumber(point.cumulativeViews), added: exactNumber(point.views) }),
           ],
         })),
       },

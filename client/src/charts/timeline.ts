@@ -2,6 +2,7 @@
 import type { TimelineResponse } from '../api/types.js';
 import { bucketEnd, exactNumber, timeText } from './format.js';
 import { markerSeriesOverBuckets } from './markers.js';
+import { englishChartText } from './labels.js';
 import { categoryColor, humanize, orderSides, sideColor } from './palette.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
@@ -18,6 +19,7 @@ export function timelineKeys(timeline: TimelineResponse): string[] {
 }
 
 export function buildTimelineOption(timeline: TimelineResponse, options: TimelineOptions): ChartOption {
+  const t = options.t ?? englishChartText;
   const split = timeline.split;
   const keys = split ? timelineKeys(timeline) : ['total'];
   const colorOf = (key: string) => (split === 'side' ? sideColor(key) : categoryColor(key));
@@ -37,14 +39,16 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
         value: [bucket.start, count],
         filter: { ...options.baseFilter, ...(split && { [split]: key }), from: bucket.start, to },
         tip: [
-          `${timeText(bucket.start, options.zone)} (${timeline.interval})`,
-          `${split ? `${key}: ` : ''}${exactNumber(count)} items`,
-          `all ${split ? `${split}s` : 'items'}: ${exactNumber(bucket.total)}`,
+          t('bucket', { time: timeText(bucket.start, options.zone), interval: t(`interval_${timeline.interval}`) }),
+          split
+            ? t('keyItems', { key: split === 'frame' ? humanize(key) : key, count: exactNumber(count) })
+            : t('itemsCount', { count: exactNumber(count) }),
+          t('allItems', { count: exactNumber(bucket.total) }),
         ],
       };
     }),
   }));
-  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval);
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval, t);
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -55,12 +59,12 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
     tooltip: { trigger: 'item' },
     xAxis: {
       type: 'time',
-      name: options.zone === 'UTC' ? 'UTC' : 'local time',
+      name: options.zone === 'UTC' ? t('axisUtc') : t('axisLocal'),
       nameLocation: 'end',
       nameGap: 6,
       axisLabel: { hideOverlap: true },
     },
-    yAxis: { type: 'value', name: 'items', minInterval: 1 },
+    yAxis: { type: 'value', name: t('axisItems'), minInterval: 1 },
     dataZoom: [{ type: 'inside' }],
     series: overlay ? [...series, overlay] : series,
   };

@@ -3,6 +3,7 @@ import type { EngagementSnapshot, FramingTimelineResponse } from '../api/types.j
 import { bucketEnd, exactNumber, sharePercent, timeText } from './format.js';
 import { markerSeries, markerSeriesOverBuckets } from './markers.js';
 import { humanize, orderSides, sideColor } from './palette.js';
+import { englishChartText } from './labels.js';
 import type { ChartOption, MarkData, TimeOptions } from './types.js';
 
 export interface FrameTrendOptions extends TimeOptions {
@@ -14,6 +15,7 @@ export interface FrameTrendOptions extends TimeOptions {
  * side had no items), with the change against the bucket before in the tooltip.
  */
 export function buildFrameTrendOption(timeline: FramingTimelineResponse, frame: string, options: FrameTrendOptions): ChartOption {
+  const t = options.t ?? englishChartText;
   const sides = orderSides(timeline.sides);
   const series = sides.map((side) => ({
     id: side,
@@ -32,16 +34,18 @@ export function buildFrameTrendOption(timeline: FramingTimelineResponse, frame: 
         value: [bucket.start, share === null ? null : Number(share.toFixed(4))],
         filter: { ...options.baseFilter, side, frame, from: bucket.start, to: bucketEnd(bucket.start, timeline.interval) },
         tip: [
-          `${side} · ${humanize(frame)} · ${timeText(bucket.start, options.zone)} (${timeline.interval})`,
+          `${side} · ${humanize(frame)} · ${t('bucket', { time: timeText(bucket.start, options.zone), interval: t(`interval_${timeline.interval}`) })}`,
           share === null
-            ? 'no items of this side'
-            : `${exactNumber(cell?.count ?? 0)} of ${exactNumber(items)} items (${sharePercent(share)})`,
-          ...(change === null ? [] : [`${change >= 0 ? '+' : '−'}${(Math.abs(change) * 100).toFixed(1)} points vs previous`]),
+            ? t('noSideItems')
+            : t('shareOf', { count: exactNumber(cell?.count ?? 0), total: exactNumber(items), share: sharePercent(share) }),
+          ...(change === null
+            ? []
+            : [t('pointsVsPrevious', { change: `${change >= 0 ? '+' : '−'}${(Math.abs(change) * 100).toFixed(1)}` })]),
         ],
       } as unknown as MarkData;
     }),
   }));
-  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval);
+  const overlay = markerSeriesOverBuckets(options.markers, options.zone, timeline.buckets, timeline.interval, t);
   return {
     backgroundColor: 'transparent',
     animation: false,
@@ -50,8 +54,8 @@ export function buildFrameTrendOption(timeline: FramingTimelineResponse, frame: 
     grid: { left: 52, right: 24, top: 36, bottom: 40 },
     legend: { type: 'scroll', top: 0, data: sides },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'time', name: options.zone === 'UTC' ? 'UTC' : 'local time', axisLabel: { hideOverlap: true } },
-    yAxis: { type: 'value', name: 'share', min: 0, axisLabel: { formatter: (v: number) => sharePercent(v) } },
+    xAxis: { type: 'time', name: options.zone === 'UTC' ? t('axisUtc') : t('axisLocal'), axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', name: t('axisShare'), min: 0, axisLabel: { formatter: (v: number) => sharePercent(v) } },
     series: overlay ? [...series, overlay] : series,
   };
 }
@@ -66,10 +70,11 @@ const METRIC_COLORS: Record<(typeof METRICS)[number], string> = {
 
 /** The original's engagement snapshots: views on the left axis, the smaller counts on the right. */
 export function buildEngagementOption(snapshots: readonly EngagementSnapshot[], options: TimeOptions): ChartOption {
+  const t = options.t ?? englishChartText;
   const sorted = [...snapshots].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const series = METRICS.filter((metric) => sorted.some((s) => typeof s[metric] === 'number')).map((metric) => ({
     id: metric,
-    name: metric,
+    name: t(`metric_${metric}`),
     type: 'line' as const,
     yAxisIndex: metric === 'views' ? 0 : 1,
     showSymbol: sorted.length < 40,
@@ -79,11 +84,15 @@ export function buildEngagementOption(snapshots: readonly EngagementSnapshot[], 
       .map((s): MarkData => ({
         value: [s.at, s[metric] as number],
         filter: { release: s.itemId },
-        tip: [timeText(s.at, options.zone), `${metric}: ${exactNumber(s[metric] as number)}`],
+        tip: [
+          timeText(s.at, options.zone),
+          t('metricValue', { metric: t(`metric_${metric}`), value: exactNumber(s[metric] as number) }),
+        ],
       })),
   }));
   const overlay = markerSeries(options.markers, {
     zone: options.zone,
+    t,
     ...(sorted[0] && { from: sorted[0].at }),
     ...(sorted.length > 0 && { to: new Date(Date.parse(sorted.at(-1)!.at) + 1).toISOString() }),
   });
@@ -95,10 +104,10 @@ export function buildEngagementOption(snapshots: readonly EngagementSnapshot[], 
     grid: { left: 56, right: 56, top: 36, bottom: 40 },
     legend: { top: 0, data: series.map((s) => s.name) },
     tooltip: { trigger: 'item' },
-    xAxis: { type: 'time', name: options.zone === 'UTC' ? 'UTC' : 'local time' },
+    xAxis: { type: 'time', name: options.zone === 'UTC' ? t('axisUtc') : t('axisLocal') },
     yAxis: [
-      { type: 'value', name: 'views', min: 0 },
-      { type: 'value', name: 'forwards, reactions, comments', min: 0, splitLine: { show: false } },
+      { type: 'value', name: t('axisViews'), min: 0 },
+      { type: 'value', name: t('axisSmallCounts'), min: 0, splitLine: { show: false } },
     ],
     series: overlay ? [...series, overlay] : series,
   };

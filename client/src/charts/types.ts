@@ -3,6 +3,7 @@
  * item filter behind them (`filter`) and the exact numbers for the tooltip (`tip`), as plain text.
  */
 import type { EChartsOption } from 'echarts';
+import type { ChartTranslate } from './labels.js';
 import type { ChartMarker } from './markers.js';
 
 /** Filter of the items behind a mark, in the search API's names (side, frame, lang, release, from, to…). */
@@ -24,6 +25,14 @@ export interface TimeOptions {
   zone: ZoneMode;
   /** Event markers drawn as vertical lines (those inside the chart's data range). */
   markers?: readonly ChartMarker[];
+  /** Chart words (axis names, tooltips); English when absent. */
+  t?: ChartTranslate;
+}
+
+/** What a builder without a time axis takes for its words. */
+export interface TextOptions {
+  /** Chart words (axis names, tooltips); English when absent. */
+  t?: ChartTranslate;
 }
 
 export type ChartOption = EChartsOption;

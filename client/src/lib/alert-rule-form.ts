@@ -7,14 +7,6 @@ import type { AlertRule, AlertRuleInput, AlertRuleType, RuleFilter, RuleParams, 
 export const RULE_TYPES: readonly AlertRuleType[] = ['new_release', 'keyword', 'spread_threshold', 'volume_spike', 'frame_shift'];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
 
-export const RULE_TYPE_LABELS: Record<AlertRuleType, string> = {
-  new_release: 'New release',
-  keyword: 'Keyword',
-  spread_threshold: 'Spread threshold',
-  volume_spike: 'Volume spike',
-  frame_shift: 'Frame shift',
-};
-
 /** Which parameter fields the form shows for each type (the server refuses the others). */
 export const PARAMS_BY_TYPE: Record<AlertRuleType, readonly (keyof RuleDraft['params'])[]> = {
   new_release: [],

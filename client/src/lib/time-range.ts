@@ -49,8 +49,12 @@ export function intervalFor(period: { from: string; to: string }): Interval {
   return days <= 8 ? 'hour' : days <= 120 ? 'day' : 'week';
 }
 
-export function rangeLabel(range: TimeRange): string {
+/** The message (key and values) that names a range: "Last 7 days", or a custom range's UTC bounds. */
+export function rangeLabel(range: TimeRange): { key: string; values: Record<string, string> } {
   if (range.preset === 'custom')
-    return `${range.from.slice(0, 16).replace('T', ' ')} – ${range.to.slice(0, 16).replace('T', ' ')} UTC`;
-  return { '24h': 'Last 24 hours', '7d': 'Last 7 days', '30d': 'Last 30 days' }[range.preset];
+    return {
+      key: 'range.customLabel',
+      values: { from: range.from.slice(0, 16).replace('T', ' '), to: range.to.slice(0, 16).replace('T', ' ') },
+    };
+  return { key: `range.presets.${range.preset}`, values: {} };
 }

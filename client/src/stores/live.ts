@@ -42,15 +42,30 @@ export const useLiveStore = defineStore('live', () => {
   let connection: LiveConnection | null = null;
   let pending: Item[] = [];
   let frame: number | null = null;
+  const itemListeners = new Set<(items: Item[]) => void>();
 
   const schedule = (fn: () => void): number =>
     typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : (setTimeout(fn, 16) as unknown as number);
 
   function flush(): void {
     frame = null;
-    recentItems.value = mergeItems(recentItems.value, pending);
+    const batch = pending;
     pending = [];
+    if (batch.length === 0) return;
+    recentItems.value = mergeItems(recentItems.value, batch);
     itemsVersion.value++;
+    if (itemListeners.size === 0) return;
+    const once = [...new Map(batch.map((item) => [item.id, item])).values()];
+    for (const listener of itemListeners) listener(once);
+  }
+
+  /**
+   * Calls `listener` once per animation frame that delivered items, with those items (oldest
+   * first, each once per frame), so a view applies a burst as one update. Returns the unsubscribe.
+   */
+  function onItems(listener: (items: Item[]) => void): () => void {
+    itemListeners.add(listener);
+    return () => itemListeners.delete(listener);
   }
 
   function receive(items: Item[]): void {
@@ -122,5 +137,6 @@ export const useLiveStore = defineStore('live', () => {
     stop,
     handle,
     flush,
+    onItems,
   };
 });

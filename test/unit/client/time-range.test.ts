@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { i18n } from '../../../client/src/i18n/index.js';
 import {
   intervalFor,
   previousPeriod,
@@ -52,9 +53,10 @@ describe('time range in the URL', () => {
     expect([intervalFor(period(7)), intervalFor(period(30)), intervalFor(period(365))]).toEqual(['hour', 'day', 'week']);
   });
 
-  it('labels custom ranges with their zone', () => {
-    expect(rangeLabel({ preset: 'custom', from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T06:00:00.000Z' })).toBe(
-      '2026-01-01 00:00 – 2026-01-02 06:00 UTC',
-    );
+  it('labels custom ranges with their zone, and presets by name', () => {
+    const custom = rangeLabel({ preset: 'custom', from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T06:00:00.000Z' });
+    expect(i18n.global.t(custom.key, custom.values)).toBe('2026-01-01 00:00 – 2026-01-02 06:00 UTC');
+    const week = rangeLabel({ preset: '7d' });
+    expect(i18n.global.t(week.key, week.values)).toBe('Last 7 days');
   });
 });
