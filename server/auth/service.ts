@@ -103,6 +103,8 @@ export function userPrincipal(user: Pick<UserRecord, 'id' | 'username' | 'role'>
 
 export class AuthService implements Authenticator {
   readonly settings: AuthSettings;
+  /** Tokens whose last-used time is being written (see touchToken). */
+  private readonly touchingTokens = new Set<string>();
   private readonly unknownFailures = new Map<string, { count: number; lockedUntil: number }>();
   /** Tokens verified against the store lately, for use while the store is unreachable. */
   private readonly verifiedTokens = new Map<
@@ -157,6 +159,24 @@ export class AuthService implements Authenticator {
     return { principal: userPrincipal(user), session };
   }
 
+  /**
+   * Records when a token was last used. Best effort and one write at a time per token: a script
+   * opening many sockets at once with one token sends concurrent requests, and their writes to the
+   * same record conflict in Elasticsearch. A lost touch only makes "last used" a little older; it
+   * must never refuse a valid token.
+   */
+  private async touchToken(id: string, now: Date): Promise<void> {
+    if (this.touchingTokens.has(id)) return;
+    this.touchingTokens.add(id);
+    try {
+      await this.repo.updateToken(id, { lastUsedAt: now.toISOString() });
+    } catch {
+      // Left for the next request after TOKEN_TOUCH_MS (see above).
+    } finally {
+      this.touchingTokens.delete(id);
+    }
+  }
+
   private async resolveToken(token: string): Promise<Resolved | null> {
     const parsed = parseApiToken(token);
     if (!parsed) return null;
@@ -171,7 +191,7 @@ export class AuthService implements Authenticator {
     const now = this.now();
     if (record.revokedAt || (record.expiresAt && record.expiresAt <= now.toISOString())) return null;
     if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOKEN_TOUCH_MS) {
-      await this.repo.updateToken(record.id, { lastUsedAt: now.toISOString() });
+      await this.touchToken(record.id, now);
     }
     const principal: Principal = {
       kind: 'token',

@@ -122,6 +122,15 @@ describe.each([
     expect((await ingest({ method: 'POST', url: '/api/v1/items', payload: [anItem()] })).statusCode).toBe(401);
   });
 
+  it('accepts one fresh token on many concurrent requests (a script opening many sockets at once)', async () => {
+    const read = withHeaders(app, await tokenHeaders(app, ['read']));
+    const answers = await Promise.all(Array.from({ length: 30 }, () => read({ method: 'GET', url: '/api/v1/sources' })));
+    expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200));
+    await test.store.sync();
+    const list = (await admin.inject({ method: 'GET', url: '/api/v1/auth/tokens' })).json();
+    expect(list.tokens.some((t: { lastUsedAt: string | null }) => t.lastUsedAt !== null)).toBe(true);
+  });
+
   it('administers users: create with a generated password, change role, disable, reset, delete', async () => {
     const created = await admin.inject({
       method: 'POST',
