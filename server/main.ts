@@ -2,6 +2,8 @@
  * The Framewatch process: reads configuration once, opens the store, seeds demo data when asked
  * (`npm start`), listens, and closes cleanly on SIGTERM/SIGINT.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { buildApp } from './app.js';
 import { describeFirstAdmin, ensureFirstAdmin } from './auth/bootstrap.js';
 import { loadOrCreateSessionSecret } from './auth/secret.js';
@@ -71,8 +73,10 @@ async function main(): Promise<void> {
     demoStream = startDemoStream(store, app.bus, { log: (m) => app.log.warn(m) });
   }
 
+  // Instances sharing the store run each scheduled tick once: the one that takes the tick's lock.
+  const lock = { store, owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}` };
   const scheduler = config.collection.schedulerEnabled
-    ? new SourceScheduler(store, app.pipeline, { info: (m) => app.log.info(m), error: (m) => app.log.error(m) })
+    ? new SourceScheduler(store, app.pipeline, { info: (m) => app.log.info(m), error: (m) => app.log.error(m) }, lock)
     : null;
   if (scheduler) {
     const scheduled = await scheduler.sync();
@@ -82,10 +86,16 @@ async function main(): Promise<void> {
   // Spread, spike and frame-shift rules and digests on a schedule; new_release and keyword rules
   // evaluate on ingest without it.
   const alertScheduler = config.alerts.scheduleEnabled
-    ? new AlertScheduler(app.alerts, config.alerts.evaluationCron, {
-        info: (m) => app.log.info(m),
-        error: (m) => app.log.error(m),
-      })
+    ? new AlertScheduler(
+        app.alerts,
+        config.alerts.evaluationCron,
+        {
+          info: (m) => app.log.info(m),
+          error: (m) => app.log.error(m),
+        },
+        undefined,
+        lock,
+      )
     : null;
   alertScheduler?.start();
 
@@ -94,6 +104,7 @@ async function main(): Promise<void> {
     ? new Scheduler({
         timezone: config.briefings.timeZone,
         log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+        lock,
       })
     : null;
   briefingScheduler?.add(briefingJob(app.briefings, config.briefings.cron));

@@ -2,7 +2,7 @@
  * The alert job table: one job per scheduled rule type plus the digest sweep, on node-cron through
  * the shared Scheduler (a failed run is logged and recorded; the schedule continues).
  */
-import { Scheduler, type JobStatus } from '../../pipelines/scheduler.js';
+import { Scheduler, type JobStatus, type SchedulerLock } from '../../pipelines/scheduler.js';
 import { SCHEDULED_TYPES as TYPES, type AlertService } from './service.js';
 
 export class AlertScheduler {
@@ -13,8 +13,10 @@ export class AlertScheduler {
     cron: string,
     log: { info: (msg: string) => void; error: (msg: string) => void },
     clock?: () => Date,
+    /** With several instances on one store: each tick runs on one of them (see Scheduler). */
+    lock?: SchedulerLock,
   ) {
-    this.scheduler = new Scheduler({ log, ...(clock && { clock }) });
+    this.scheduler = new Scheduler({ log, ...(clock && { clock }), ...(lock && { lock }) });
     for (const type of TYPES) {
       this.scheduler.add({ name: `alerts:${type}`, cron, run: async (now) => void (await alerts.evaluateScheduled(type, now)) });
     }

@@ -16,7 +16,12 @@ const Env = Type.Object({
     { default: 'info' },
   ),
   DEMO_DATA: Type.Boolean({ default: false }),
-  ELASTICSEARCH_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  ELASTICSEARCH_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^,\\s]+(,https?://[^,\\s]+)*$',
+      description: 'a node URL, or every node of a cluster comma-separated',
+    }),
+  ),
   ELASTICSEARCH_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
   ELASTICSEARCH_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
   ELASTICSEARCH_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
@@ -72,7 +77,10 @@ const Env = Type.Object({
 });
 
 export interface ElasticsearchConfig {
+  /** The first node's URL. */
   url: string;
+  /** Every node's URL when ELASTICSEARCH_URL lists several: requests go round them and fail over. */
+  nodes?: string[];
   apiKey?: string;
   username?: string;
   password?: string;
@@ -236,7 +244,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoData: e.DEMO_DATA,
     elasticsearch: e.ELASTICSEARCH_URL
       ? {
-          url: e.ELASTICSEARCH_URL,
+          url: e.ELASTICSEARCH_URL.split(',')[0] ?? e.ELASTICSEARCH_URL,
+          ...(e.ELASTICSEARCH_URL.includes(',') && { nodes: e.ELASTICSEARCH_URL.split(',') }),
           apiKey: e.ELASTICSEARCH_API_KEY,
           username: e.ELASTICSEARCH_USERNAME,
           password: e.ELASTICSEARCH_PASSWORD,

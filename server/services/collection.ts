@@ -9,7 +9,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/port.js';
 import { createFetcher, type Fetcher } from '../../pipelines/fetch/index.js';
 import { Pipeline } from '../../pipelines/runner.js';
-import { Scheduler } from '../../pipelines/scheduler.js';
+import { Scheduler, type SchedulerLock } from '../../pipelines/scheduler.js';
 
 export function createCollectionFetcher(config: Pick<CollectionConfig, 'allowPrivateHosts'>): Fetcher {
   const allowed = new Set(config.allowPrivateHosts.map((h) => h.toLowerCase()));
@@ -32,11 +32,15 @@ export class SourceScheduler {
     private readonly store: Store,
     private readonly pipeline: Pipeline,
     log: { info: (msg: string) => void; error: (msg: string) => void },
+    /** With several instances on one store: each source's tick runs on one of them (see Scheduler). */
+    lock?: SchedulerLock,
   ) {
-    this.scheduler = new Scheduler({ log });
+    this.scheduler = new Scheduler({ log, ...(lock && { lock }) });
     this.scheduler.add({
       name: SYNC_JOB,
       cron: '* * * * *',
+      // Every instance keeps its own job table in step with the sources.
+      local: true,
       run: async () => {
         await this.sync();
       },

@@ -359,4 +359,14 @@ export interface Store {
   saveCodebook(record: StoredCodebook): Promise<void>;
   /** Stored codebook versions, newest first (the first is the one in force). */
   listCodebooks(limit: number): Promise<StoredCodebook[]>;
+
+  /**
+   * Takes the lock `name` for `owner` until now + ttlMs, for work that must happen once among the
+   * instances sharing this store (a scheduled job's tick). True when the lock was free, expired, or
+   * already this owner's (its expiry then moves); false while another owner holds it. Atomic: of
+   * concurrent callers with different owners, one wins.
+   */
+  tryLock(name: string, owner: string, ttlMs: number, now?: Date): Promise<boolean>;
+  /** Gives the lock up if `owner` holds it (true); false when it is not held or held by another owner. */
+  releaseLock(name: string, owner: string): Promise<boolean>;
 }

@@ -82,7 +82,7 @@ export interface StatusResult {
   health?: Record<string, unknown>;
 }
 
-function paths(dataDir: string) {
+export function paths(dataDir: string) {
   return {
     pidFile: join(dataDir, 'es.pid'),
     stateFile: join(dataDir, 'es.json'),
@@ -95,7 +95,7 @@ function resolveDataDir(dataDir: string | undefined): string {
   return resolve(dataDir ?? DEFAULT_DATA_DIR);
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -106,7 +106,7 @@ function isAlive(pid: number): boolean {
 }
 
 /** True if pid is alive and (on Linux, where /proc exists) is our Java launcher. */
-function isOurNode(pid: number): boolean {
+export function isOurNode(pid: number): boolean {
   if (!isAlive(pid)) return false;
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(MAIN_CLASS);
@@ -115,7 +115,7 @@ function isOurNode(pid: number): boolean {
   }
 }
 
-function readState(dataDir: string): NodeState | undefined {
+export function readState(dataDir: string): NodeState | undefined {
   const { pidFile, stateFile } = paths(dataDir);
   try {
     const s = JSON.parse(readFileSync(stateFile, 'utf8')) as NodeState;
@@ -140,14 +140,14 @@ function readState(dataDir: string): NodeState | undefined {
   return undefined;
 }
 
-function clearState(dataDir: string): void {
+export function clearState(dataDir: string): void {
   const { pidFile, stateFile } = paths(dataDir);
   rmSync(pidFile, { force: true });
   rmSync(stateFile, { force: true });
 }
 
 /** Last lines of es.log, preceded by the launcher's "failed to start" line if there is one. */
-function tail(file: string, lines = 30): string {
+export function tail(file: string, lines = 30): string {
   try {
     const all = readFileSync(file, 'utf8').split('\n');
     const failed = all.filter((l) => l.startsWith('framewatch-es: failed to start:'));
@@ -158,7 +158,7 @@ function tail(file: string, lines = 30): string {
 }
 
 /** GET /_cluster/health; resolves to the body if 200 and it's our cluster, else undefined. */
-async function health(url: string, query = '', timeoutMs = 2000): Promise<Record<string, unknown> | undefined> {
+export async function health(url: string, query = '', timeoutMs = 2000): Promise<Record<string, unknown> | undefined> {
   try {
     const res = await fetch(`${url}/_cluster/health${query}`, { signal: AbortSignal.timeout(timeoutMs) });
     if (res.status !== 200) return undefined;
@@ -284,6 +284,82 @@ async function withLock<T>(dataDir: string, timeoutMs: number, fn: () => Promise
 }
 
 // ---------------------------------------------------------------------------------------------
+// Spawning one JVM (shared by the single node and the cluster, see cluster.ts)
+
+export interface SpawnOptions {
+  port: number;
+  transportPort: number;
+  dataDir: string;
+  heap: string;
+  verbose?: boolean | undefined;
+  /** Extra launcher arguments (cluster mode: --node-name, --seed-hosts, --initial-master-nodes). */
+  launcherArgs?: string[] | undefined;
+}
+
+/**
+ * Spawns the launcher detached with stdout+stderr into <dataDir>/es.log (truncated), and writes
+ * es.pid and es.json. Does not wait for health. The caller has run buildIfNeeded().
+ */
+export async function spawnNode(opts: SpawnOptions): Promise<number> {
+  const { port, transportPort, dataDir, heap } = opts;
+  const url = `http://127.0.0.1:${port}`;
+  mkdirSync(dataDir, { recursive: true });
+  const classpath = `${join(ES_DIR, 'target/classes')}:${readFileSync(join(ES_DIR, 'target/classpath.txt'), 'utf8').trim()}`;
+  const tmpDir = join(dataDir, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const nativeLibs = prepareNativeLibs(dataDir);
+  const javaHome = process.env['JAVA_HOME'];
+  const java = javaHome !== undefined && javaHome !== '' ? join(javaHome, 'bin', 'java') : 'java';
+  const jvmArgs = [
+    `-Xms${heap}`,
+    `-Xmx${heap}`,
+    // The usual Elasticsearch system JVM options that matter here (see README).
+    '-Dfile.encoding=UTF-8',
+    '-Djava.awt.headless=true',
+    '-XX:-OmitStackTraceInFastThrow',
+    '-Djava.locale.providers=SPI,CLDR',
+    '-Dio.netty.noUnsafe=true',
+    '-Dio.netty.noKeySetOptimization=true',
+    '-Dio.netty.recycler.maxCapacityPerThread=0',
+    '-Dlog4j.shutdownHookEnabled=false',
+    '-Dlog4j2.disable.jmx=true',
+    `-Djava.io.tmpdir=${tmpDir}`,
+    // Lucene/ES call native code through the FFM API on Java 21+: silence the JDK warning.
+    '--enable-native-access=ALL-UNNAMED',
+    ...(nativeLibs !== undefined ? [`-Des.nativelibs.path=${nativeLibs}`] : []),
+    // ES's own SIMD library (libvec.so) is not on Maven Central; without this, on Java 21+ the
+    // failure to load it disables *all* native access (zstd included).
+    '-Dorg.elasticsearch.nativeaccess.enableVectorLibrary=false',
+    '-cp',
+    classpath,
+    MAIN_CLASS,
+    '--port',
+    String(port),
+    '--transport-port',
+    String(transportPort),
+    '--data-dir',
+    dataDir,
+    ...(opts.launcherArgs ?? []),
+    ...(opts.verbose === true ? ['--verbose'] : []),
+  ];
+  const { logFile, pidFile, stateFile } = paths(dataDir);
+  // es.log holds the latest run only (truncated at each start).
+  writeFileSync(logFile, `=== ${new Date().toISOString()} ${java} ${jvmArgs.join(' ')}\n`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(java, jvmArgs, { cwd: dataDir, detached: true, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const pid = await new Promise<number>((res, rej) => {
+    child.once('spawn', () => res(child.pid ?? -1));
+    child.once('error', (e) => rej(new Error(`framewatch-es: could not run ${java}: ${e.message}`)));
+  });
+  child.unref(); // don't keep the caller's event loop alive
+  const state: NodeState = { pid, port, transportPort, url, startedAt: new Date().toISOString() };
+  writeFileSync(pidFile, `${pid}\n`);
+  writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  return pid;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Public API
 
 export async function startElasticsearch(opts: StartOptions = {}): Promise<RunningElasticsearch> {
@@ -330,58 +406,8 @@ export async function startElasticsearch(opts: StartOptions = {}): Promise<Runni
 
     // 3. Build and spawn.
     buildIfNeeded(log);
-    const classpath = `${join(ES_DIR, 'target/classes')}:${readFileSync(join(ES_DIR, 'target/classpath.txt'), 'utf8').trim()}`;
-    const tmpDir = join(dataDir, 'tmp');
-    mkdirSync(tmpDir, { recursive: true });
-    const nativeLibs = prepareNativeLibs(dataDir);
-    const javaHome = process.env['JAVA_HOME'];
-    const java = javaHome !== undefined && javaHome !== '' ? join(javaHome, 'bin', 'java') : 'java';
-    const jvmArgs = [
-      `-Xms${heap}`,
-      `-Xmx${heap}`,
-      // The usual Elasticsearch system JVM options that matter here (see README).
-      '-Dfile.encoding=UTF-8',
-      '-Djava.awt.headless=true',
-      '-XX:-OmitStackTraceInFastThrow',
-      '-Djava.locale.providers=SPI,CLDR',
-      '-Dio.netty.noUnsafe=true',
-      '-Dio.netty.noKeySetOptimization=true',
-      '-Dio.netty.recycler.maxCapacityPerThread=0',
-      '-Dlog4j.shutdownHookEnabled=false',
-      '-Dlog4j2.disable.jmx=true',
-      `-Djava.io.tmpdir=${tmpDir}`,
-      // Lucene/ES call native code through the FFM API on Java 21+: silence the JDK warning.
-      '--enable-native-access=ALL-UNNAMED',
-      ...(nativeLibs !== undefined ? [`-Des.nativelibs.path=${nativeLibs}`] : []),
-      // ES's own SIMD library (libvec.so) is not on Maven Central; without this, on Java 21+ the
-      // failure to load it disables *all* native access (zstd included).
-      '-Dorg.elasticsearch.nativeaccess.enableVectorLibrary=false',
-      '-cp',
-      classpath,
-      MAIN_CLASS,
-      '--port',
-      String(port),
-      '--transport-port',
-      String(transportPort),
-      '--data-dir',
-      dataDir,
-      ...(opts.verbose === true ? ['--verbose'] : []),
-    ];
-    const { logFile, pidFile, stateFile } = paths(dataDir);
-    // es.log holds the latest run only (truncated at each start).
-    writeFileSync(logFile, `=== ${new Date().toISOString()} ${java} ${jvmArgs.join(' ')}\n`);
-    const fd = openSync(logFile, 'a');
-    const child = spawn(java, jvmArgs, { cwd: dataDir, detached: true, stdio: ['ignore', fd, fd] });
-    closeSync(fd);
-    const spawned = await new Promise<number>((res, rej) => {
-      child.once('spawn', () => res(child.pid ?? -1));
-      child.once('error', (e) => rej(new Error(`framewatch-es: could not run ${java}: ${e.message}`)));
-    });
-    child.unref(); // don't keep the caller's event loop alive
-    const pid = spawned;
-    const state: NodeState = { pid, port, transportPort, url, startedAt: new Date().toISOString() };
-    writeFileSync(pidFile, `${pid}\n`);
-    writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`);
+    const pid = await spawnNode({ port, transportPort, dataDir, heap, verbose: opts.verbose === true });
+    const { logFile } = paths(dataDir);
     log(`framewatch-es: started pid ${pid}, waiting for ${url}/_cluster/health (log: ${logFile})`);
 
     const t0 = Date.now();
@@ -403,7 +429,17 @@ export async function startElasticsearch(opts: StartOptions = {}): Promise<Runni
   });
 }
 
-async function waitHealthy(url: string, pid: number, logFile: string, timeoutMs: number): Promise<void> {
+/**
+ * Polls url's /_cluster/health until it answers 200 for our cluster (query: what to wait for,
+ * default yellow), failing early if the JVM exits. Also used by cluster.ts.
+ */
+export async function waitHealthy(
+  url: string,
+  pid: number,
+  logFile: string,
+  timeoutMs: number,
+  query = '?wait_for_status=yellow&timeout=1s',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!isAlive(pid)) {
@@ -411,7 +447,7 @@ async function waitHealthy(url: string, pid: number, logFile: string, timeoutMs:
         `framewatch-es: the JVM (pid ${pid}) exited before ${url} became healthy (log: ${logFile}):\n${tail(logFile)}`,
       );
     }
-    const h = await health(url, '?wait_for_status=yellow&timeout=1s');
+    const h = await health(url, query);
     if (h !== undefined && h['cluster_name'] === CLUSTER_NAME) return;
     if (Date.now() > deadline) {
       throw new Error(

@@ -61,6 +61,7 @@ import {
   BRIEFING_MAPPINGS,
   CODEBOOK_MAPPINGS,
   ITEM_MAPPINGS,
+  LOCK_MAPPINGS,
   MAPPING_VERSION,
   SNAPSHOT_MAPPINGS,
   SOURCE_MAPPINGS,
@@ -135,6 +136,16 @@ function chunk<T>(values: T[], size: number): T[][] {
   return out;
 }
 
+/** A lock document (see tryLock). */
+interface LockDoc {
+  owner: string;
+  expiresMs: number;
+  acquiredAt: string;
+}
+const LOCK_PRUNE_EVERY_MS = 10 * 60_000;
+/** Expired locks are kept this long before they are deleted (they already count as free). */
+const LOCK_PRUNE_AFTER_MS = 60_000;
+
 const BULK_ATTEMPTS = 6;
 /** Items per lookup-and-write step of an upsert (see upsertItems). */
 const UPSERT_CHUNK = 250;
@@ -170,17 +181,26 @@ export class ElasticsearchStore implements Store {
   private readonly sources: string;
   private readonly codebooks: string;
   private readonly briefings: string;
+  private readonly locks: string;
+  /** When expired locks were last pruned (ms); see tryLock. */
+  private locksPrunedAt = 0;
   readonly auth: ElasticsearchAuthRepository;
   readonly alerts: ElasticsearchAlertRepository;
   readonly team: ElasticsearchTeamRepository;
 
   constructor(private readonly options: ElasticsearchStoreOptions) {
+    const nodes = options.nodes && options.nodes.length > 1 ? options.nodes : null;
     this.client = new Client({
-      node: options.url,
+      // With several nodes, requests go round them; a node that stops answering is tried less
+      // (and pinged back to life), and a request it failed is retried on another node. No
+      // sniffing: the addresses nodes publish are often not the ones the app can reach
+      // (containers, proxies), so the configured list is the list used.
+      ...(nodes ? { nodes } : { node: options.url }),
       ...(options.apiKey && { auth: { apiKey: options.apiKey } }),
       ...(options.username && options.password && { auth: { username: options.username, password: options.password } }),
       ...(options.caCertPath && { tls: { ca: readFileSync(options.caCertPath) } }),
-      maxRetries: 1,
+      // Connection failures and 502/503/504 are retried: once on a single node, on every other node of a cluster.
+      maxRetries: nodes ? nodes.length : 1,
       requestTimeout: 30_000,
     });
     this.items = `${options.indexPrefix}-items`;
@@ -188,6 +208,7 @@ export class ElasticsearchStore implements Store {
     this.sources = `${options.indexPrefix}-sources`;
     this.codebooks = `${options.indexPrefix}-codebooks`;
     this.briefings = `${options.indexPrefix}-briefings`;
+    this.locks = `${options.indexPrefix}-locks`;
     this.auth = new ElasticsearchAuthRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
     this.alerts = new ElasticsearchAlertRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
     this.team = new ElasticsearchTeamRepository(this.client, options.indexPrefix, (fn) => this.call(fn));
@@ -213,6 +234,7 @@ export class ElasticsearchStore implements Store {
       [this.sources, SOURCE_MAPPINGS],
       [this.codebooks, CODEBOOK_MAPPINGS],
       [this.briefings, BRIEFING_MAPPINGS],
+      [this.locks, LOCK_MAPPINGS],
       ...this.auth.indices(),
       ...this.team.indices(),
       ...this.alerts.indices(),
@@ -275,12 +297,18 @@ export class ElasticsearchStore implements Store {
    * transport failure) with exponential backoff. Resolves only when every operation is acknowledged.
    */
   private async bulk(operations: { action: estypes.BulkOperationContainer; doc: unknown }[]): Promise<void> {
-    let pending = operations;
+    // Each operation is serialized once, as its two NDJSON lines, and a retry resends those lines.
+    let pending = operations.map((o) => `${JSON.stringify(o.action)}\n${JSON.stringify(o.doc)}\n`);
     const base = this.options.retryBaseMs ?? 200;
     for (let attempt = 1; pending.length > 0; attempt++) {
       let retry: typeof pending = [];
       try {
-        const response = await this.client.bulk({ operations: pending.flatMap((o) => [o.action, o.doc]) });
+        const response = await this.client.bulk({
+          // A string body is sent as it is (the client serializes only arrays of objects).
+          operations: pending.join('') as unknown as estypes.BulkRequest['operations'],
+          // Only what the retry logic reads: statuses and errors, not ids, versions and shards.
+          filter_path: ['errors', 'items.*.status', 'items.*.error'],
+        });
         if (response.errors) {
           response.items.forEach((entry, n) => {
             const result = Object.values(entry)[0];
@@ -843,6 +871,89 @@ export class ElasticsearchStore implements Store {
     } catch (error) {
       if (error instanceof errors.ResponseError && error.statusCode === 409) return false;
       throw error;
+    }
+  }
+
+  /**
+   * A lock is a document whose id is its name. Taking a free lock is a create (op_type=create: one
+   * of concurrent creators succeeds); taking over an expired one, or renewing one's own, is an index
+   * conditioned on the seq_no/primary_term just read (one of concurrent writers succeeds). No script:
+   * the module-less test node has no painless.
+   */
+  async tryLock(name: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const at = now.getTime();
+    const document: LockDoc = { owner, expiresMs: at + ttlMs, acquiredAt: now.toISOString() };
+    let taken = false;
+    // A release between our create and our read sends us round again; three rounds are plenty.
+    for (let round = 0; round < 3 && !taken; round++) {
+      try {
+        await this.call(() => this.client.create({ index: this.locks, id: name, document }));
+        taken = true;
+        break;
+      } catch (error) {
+        if (!(error instanceof errors.ResponseError && error.statusCode === 409)) throw error;
+      }
+      const current = await this.call(() => this.client.get<LockDoc>({ index: this.locks, id: name }, { ignore: [404] }));
+      if (!current.found || !current._source) continue;
+      // A create retried by the client after a lost answer finds its own lock: it is ours.
+      if (current._source.owner !== owner && current._source.expiresMs > at) return false;
+      try {
+        await this.call(() =>
+          this.client.index({
+            index: this.locks,
+            id: name,
+            document,
+            if_seq_no: current._seq_no,
+            if_primary_term: current._primary_term,
+          }),
+        );
+        taken = true;
+      } catch (error) {
+        if (!(error instanceof errors.ResponseError && error.statusCode === 409)) throw error;
+        // Another owner changed it first: the next round sees who holds it now.
+      }
+    }
+    if (taken) await this.pruneLocks(at);
+    return taken;
+  }
+
+  async releaseLock(name: string, owner: string): Promise<boolean> {
+    const current = await this.call(() => this.client.get<LockDoc>({ index: this.locks, id: name }, { ignore: [404] }));
+    if (!current.found || current._source?.owner !== owner) return false;
+    const r = await this.call(() =>
+      this.client.delete(
+        { index: this.locks, id: name, if_seq_no: current._seq_no, if_primary_term: current._primary_term },
+        { ignore: [404, 409] },
+      ),
+    );
+    return r.result === 'deleted';
+  }
+
+  /**
+   * Tick locks are never released, so expired ones are deleted now and then (at most every ten
+   * minutes per instance), each conditioned on the version found so a lock just taken over stays.
+   * There is no delete_by_query on the module-less node. Failures wait for the next round.
+   */
+  private async pruneLocks(at: number): Promise<void> {
+    if (at - this.locksPrunedAt < LOCK_PRUNE_EVERY_MS) return;
+    this.locksPrunedAt = at;
+    try {
+      const r = await this.client.search<LockDoc>({
+        index: this.locks,
+        size: 1_000,
+        seq_no_primary_term: true,
+        _source: false,
+        query: { range: { expiresMs: { lt: at - LOCK_PRUNE_AFTER_MS } } },
+      });
+      const hits = r.hits.hits.filter((h) => h._id !== undefined && h._seq_no !== undefined);
+      if (hits.length === 0) return;
+      await this.client.bulk({
+        operations: hits.map((h) => ({
+          delete: { _index: h._index, _id: h._id as string, if_seq_no: h._seq_no, if_primary_term: h._primary_term },
+        })),
+      });
+    } catch {
+      this.locksPrunedAt = 0;
     }
   }
 

@@ -116,3 +116,13 @@ export const BRIEFING_MAPPINGS: estypes.MappingTypeMapping = {
     record: stored,
   },
 };
+
+/** Locks shared by instances (a scheduled job's tick): looked up by id, pruned by expiry. */
+export const LOCK_MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    owner: keyword,
+    expiresMs: { type: 'long' },
+    acquiredAt: date,
+  },
+};

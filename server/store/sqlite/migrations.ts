@@ -223,4 +223,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX briefings_created ON briefings (created_at, id);
     `,
   },
+  {
+    version: 8,
+    name: 'locks shared by instances (scheduled ticks)',
+    sql: `
+      CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL,
+        acquired_at TEXT NOT NULL
+      );
+      CREATE INDEX locks_expires ON locks (expires_ms);
+    `,
+  },
 ];

@@ -159,6 +159,75 @@ const UNAVAILABLE = new Set([
   'SQLITE_READONLY',
 ]);
 
+/** Expired locks are kept this long before they are deleted (they already count as free). */
+const LOCK_PRUNE_AFTER_MS = 60_000;
+
+/** The columns of the items table in the order itemRow fills them. */
+export const ITEM_COLUMNS = [
+  'id',
+  'platform',
+  'source_id',
+  'external_id',
+  'kind',
+  'side',
+  'url',
+  'title',
+  'text',
+  'lang',
+  'published_at',
+  'published_ms',
+  'collected_at',
+  'edited_at',
+  'media',
+  'views',
+  'forwards',
+  'reactions',
+  'comments',
+  'frames',
+  'entities',
+  'release_id',
+  'forwarded_from',
+  'sensitive',
+  'demo',
+  'content_hash',
+  'revision',
+  'raw',
+] as const;
+
+/** One prepared item as the values of an items row (ITEM_COLUMNS order). */
+export function itemRow({ item: it, revision }: PreparedItem): unknown[] {
+  return [
+    it.id,
+    it.platform,
+    it.sourceId,
+    it.externalId,
+    it.kind,
+    it.side,
+    it.url,
+    it.title,
+    it.text,
+    it.lang,
+    it.publishedAt,
+    Date.parse(it.publishedAt),
+    it.collectedAt,
+    it.editedAt,
+    JSON.stringify(it.media),
+    it.engagement.views,
+    it.engagement.forwards,
+    it.engagement.reactions,
+    it.engagement.comments,
+    JSON.stringify(it.frames),
+    JSON.stringify(it.entities),
+    it.releaseId,
+    it.forwardedFrom,
+    it.sensitive ? 1 : 0,
+    it.demo ? 1 : 0,
+    it.contentHash,
+    revision,
+    it.raw === undefined ? null : JSON.stringify(it.raw),
+  ];
+}
+
 export interface SqliteStoreOptions {
   /** Path of the database file, or ':memory:'. */
   file: string;
@@ -239,112 +308,125 @@ export class SqliteStore implements Store {
     // Committed transactions are visible immediately.
   }
 
+  /**
+   * Item writes are committed in groups: the calls made in one turn of the event loop (concurrent
+   * ingest requests, say) share one transaction, each call in a savepoint of its own, so a failing
+   * call fails alone and every call sees the ones before it. With synchronous = FULL each commit
+   * waits for the disk, and the event loop with it; a group waits once, not once per request.
+   * A call's promise settles after its group's commit.
+   */
   async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
     const prepared = inputs.map((input) => prepareItem(input, now));
-    return this.run((db) => {
-      const find = db.prepare(
-        'SELECT rowid, revision, views, forwards, reactions, comments, collected_at FROM items WHERE id = ?',
-      );
-      const columns =
-        'id, platform, source_id, external_id, kind, side, url, title, text, lang, published_at, published_ms, collected_at, edited_at, media, views, forwards, reactions, comments, frames, entities, release_id, forwarded_from, sensitive, demo, content_hash, revision, raw';
-      const insert = db.prepare(
-        `INSERT INTO items (${columns}) VALUES (${columns
-          .split(', ')
-          .map(() => '?')
-          .join(', ')})`,
-      );
-      const update = db.prepare(
-        `UPDATE items SET ${columns
-          .split(', ')
-          .slice(1)
-          .map((c) => `${c} = ?`)
-          .join(', ')} WHERE rowid = ?`,
-      );
-      const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
-      const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)');
-      const framesDelete = db.prepare('DELETE FROM item_frames WHERE item_rowid = ?');
-      const frameInsert = db.prepare('INSERT OR IGNORE INTO item_frames (frame_id, item_rowid) VALUES (?, ?)');
-      const snapshotInsert = db.prepare(
-        'INSERT OR REPLACE INTO snapshots (item_id, at, views, forwards, reactions, comments) VALUES (?, ?, ?, ?, ?, ?)',
-      );
-      const values = (p: PreparedItem) => {
-        const it = p.item;
-        return [
-          it.id,
-          it.platform,
-          it.sourceId,
-          it.externalId,
-          it.kind,
-          it.side,
-          it.url,
-          it.title,
-          it.text,
-          it.lang,
-          it.publishedAt,
-          Date.parse(it.publishedAt),
-          it.collectedAt,
-          it.editedAt,
-          JSON.stringify(it.media),
-          it.engagement.views,
-          it.engagement.forwards,
-          it.engagement.reactions,
-          it.engagement.comments,
-          JSON.stringify(it.frames),
-          JSON.stringify(it.entities),
-          it.releaseId,
-          it.forwardedFrom,
-          it.sensitive ? 1 : 0,
-          it.demo ? 1 : 0,
-          it.contentHash,
-          p.revision,
-          it.raw === undefined ? null : JSON.stringify(it.raw),
-        ];
-      };
-      const index = (rowid: number | bigint, p: PreparedItem) => {
-        ftsInsert.run(rowid, p.searchTitle, p.searchText);
-        for (const f of p.item.frames) frameInsert.run(f.frameId, rowid);
-      };
-      return db.transaction(() =>
-        prepared.map((p, i): UpsertResult => {
-          const it = p.item;
-          const existing = find.get(it.id) as Row | undefined;
-          if (!existing) {
-            const info = insert.run(...values(p));
-            index(info.lastInsertRowid, p);
-            return { index: i, id: it.id, status: 'created', item: withoutRaw(it) };
-          }
-          if (existing.revision === p.revision) return { index: i, id: it.id, status: 'unchanged' };
-          const rowid = Number(existing.rowid);
-          update.run(...values(p).slice(1), rowid);
-          ftsDelete.run(rowid);
-          framesDelete.run(rowid);
-          index(rowid, p);
-          const superseded = supersededSnapshot(
-            {
-              engagement: {
-                views: Number(existing.views),
-                forwards: Number(existing.forwards),
-                reactions: Number(existing.reactions),
-                comments: Number(existing.comments),
-              },
-              collectedAt: String(existing.collected_at),
-            },
-            it,
-          );
-          if (superseded) {
-            snapshotInsert.run(
-              superseded.itemId,
-              superseded.at,
-              superseded.views,
-              superseded.forwards,
-              superseded.reactions,
-              superseded.comments,
-            );
-          }
-          return { index: i, id: it.id, status: 'updated', item: withoutRaw(it) };
-        }),
-      )();
+    return new Promise((resolve, reject) => {
+      if (this.upsertQueue.push({ prepared, resolve, reject }) === 1) setImmediate(() => this.commitUpserts());
     });
+  }
+
+  private upsertQueue: {
+    prepared: PreparedItem[];
+    resolve: (results: UpsertResult[]) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  private commitUpserts(): void {
+    const calls = this.upsertQueue;
+    this.upsertQueue = [];
+    const outcomes: ({ ok: true; results: UpsertResult[] } | { ok: false; error: unknown })[] = [];
+    try {
+      this.run((db) => {
+        const write = this.itemWriter(db);
+        db.transaction(() => {
+          for (const call of calls) {
+            try {
+              outcomes.push({ ok: true, results: this.run(() => write(call.prepared)) });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
+          }
+        })();
+      });
+    } catch (error) {
+      // The group's commit failed: none of its calls was stored.
+      for (const call of calls) call.reject(error);
+      return;
+    }
+    calls.forEach((call, n) => {
+      const outcome = outcomes[n];
+      if (outcome?.ok) call.resolve(outcome.results);
+      else call.reject(outcome?.error);
+    });
+  }
+
+  /** Writes one call's items in a transaction of its own (a savepoint inside a group's). */
+  private itemWriter(db: Database.Database): (prepared: PreparedItem[]) => UpsertResult[] {
+    const find = db.prepare('SELECT rowid, revision, views, forwards, reactions, comments, collected_at FROM items WHERE id = ?');
+    const columns = ITEM_COLUMNS.join(', ');
+    const insert = db.prepare(
+      `INSERT INTO items (${columns}) VALUES (${columns
+        .split(', ')
+        .map(() => '?')
+        .join(', ')})`,
+    );
+    const update = db.prepare(
+      `UPDATE items SET ${columns
+        .split(', ')
+        .slice(1)
+        .map((c) => `${c} = ?`)
+        .join(', ')} WHERE rowid = ?`,
+    );
+    const ftsDelete = db.prepare('DELETE FROM items_fts WHERE rowid = ?');
+    const ftsInsert = db.prepare('INSERT INTO items_fts (rowid, title, text) VALUES (?, ?, ?)');
+    const framesDelete = db.prepare('DELETE FROM item_frames WHERE item_rowid = ?');
+    const frameInsert = db.prepare('INSERT OR IGNORE INTO item_frames (frame_id, item_rowid) VALUES (?, ?)');
+    const snapshotInsert = db.prepare(
+      'INSERT OR REPLACE INTO snapshots (item_id, at, views, forwards, reactions, comments) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const values = itemRow;
+    const index = (rowid: number | bigint, p: PreparedItem) => {
+      ftsInsert.run(rowid, p.searchTitle, p.searchText);
+      for (const f of p.item.frames) frameInsert.run(f.frameId, rowid);
+    };
+    const upsert = db.transaction((prepared: PreparedItem[]) =>
+      prepared.map((p, i): UpsertResult => {
+        const it = p.item;
+        const existing = find.get(it.id) as Row | undefined;
+        if (!existing) {
+          const info = insert.run(...values(p));
+          index(info.lastInsertRowid, p);
+          return { index: i, id: it.id, status: 'created', item: withoutRaw(it) };
+        }
+        if (existing.revision === p.revision) return { index: i, id: it.id, status: 'unchanged' };
+        const rowid = Number(existing.rowid);
+        update.run(...values(p).slice(1), rowid);
+        ftsDelete.run(rowid);
+        framesDelete.run(rowid);
+        index(rowid, p);
+        const superseded = supersededSnapshot(
+          {
+            engagement: {
+              views: Number(existing.views),
+              forwards: Number(existing.forwards),
+              reactions: Number(existing.reactions),
+              comments: Number(existing.comments),
+            },
+            collectedAt: String(existing.collected_at),
+          },
+          it,
+        );
+        if (superseded) {
+          snapshotInsert.run(
+            superseded.itemId,
+            superseded.at,
+            superseded.views,
+            superseded.forwards,
+            superseded.reactions,
+            superseded.comments,
+          );
+        }
+        return { index: i, id: it.id, status: 'updated', item: withoutRaw(it) };
+      }),
+    );
+    return upsert;
   }
 
   async getItems(ids: string[]): Promise<Item[]> {
@@ -715,6 +797,34 @@ export class SqliteStore implements Store {
         .prepare('UPDATE briefings SET status = ?, updated_at = ?, record = ? WHERE id = ? AND updated_at = ?')
         .run(record.status, record.updatedAt, JSON.stringify(record), record.id, expectedUpdatedAt),
     );
+    return info.changes === 1;
+  }
+
+  async tryLock(name: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const at = now.getTime();
+    return this.run((db) =>
+      // IMMEDIATE: the write lock is taken first, so two processes on the file cannot both read the
+      // lock as free. The upsert only replaces a row that expired or is the caller's own.
+      db
+        .transaction(() => {
+          const taken = db
+            .prepare(
+              `INSERT INTO locks (name, owner, expires_ms, acquired_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_ms = excluded.expires_ms,
+                 acquired_at = excluded.acquired_at
+               WHERE locks.expires_ms <= ? OR locks.owner = excluded.owner`,
+            )
+            .run(name, owner, at + ttlMs, now.toISOString(), at).changes;
+          // Tick locks are never released; expired ones are dropped as new ones are taken.
+          db.prepare('DELETE FROM locks WHERE expires_ms < ?').run(at - LOCK_PRUNE_AFTER_MS);
+          return taken === 1;
+        })
+        .immediate(),
+    );
+  }
+
+  async releaseLock(name: string, owner: string): Promise<boolean> {
+    const info = this.run((db) => db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?').run(name, owner));
     return info.changes === 1;
   }
 

@@ -2,41 +2,15 @@
  * Several instances: with REDIS_URL the socket.io Redis adapter carries events between them. A real
  * redis-server (Debian package) is started on a free port; two apps share one store.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ItemNewEvent } from '../../../server/live/protocol.js';
 import { anItem, idOf } from '../../helpers/factories.js';
+import { freePort, redisInstalled, startRedis } from '../../helpers/redis.js';
 import { sqliteTestStore, type TestStore } from '../../helpers/stores.js';
 import { client, closeClients, connected, next, postItems, request, sleep, startLiveServer, type LiveServer } from './helpers.js';
 
-const installed = spawnSync('redis-server', ['--version']).status === 0;
-if (!installed) process.stdout.write('SKIPPED: redis-server is not installed (apt-get install -y redis-server)\n');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('redis-server did not start within 10 s')), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return child;
-}
+if (!redisInstalled) process.stdout.write('SKIPPED: redis-server is not installed (apt-get install -y redis-server)\n');
 
 let redis: ChildProcess | undefined;
 let test: TestStore;
@@ -44,7 +18,7 @@ let a: LiveServer;
 let b: LiveServer;
 
 beforeAll(async () => {
-  if (!installed) return;
+  if (!redisInstalled) return;
   const port = await freePort();
   redis = await startRedis(port);
   test = await sqliteTestStore();
@@ -60,7 +34,7 @@ afterAll(async () => {
   redis?.kill('SIGTERM');
 });
 
-it.skipIf(!installed)('delivers an item ingested on instance A to a client of instance B, once', async () => {
+it.skipIf(!redisInstalled)('delivers an item ingested on instance A to a client of instance B, once', async () => {
   const token = (b.headers.authorization ?? '').replace('Bearer ', '');
   const onB = client(b.url, { auth: { token } });
   await connected(onB);

@@ -47,7 +47,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * A single-node Elasticsearch for Framewatch development and tests, built from the
+ * A single-node Elasticsearch (or one node of a small loopback cluster) for Framewatch development and tests, built from the
  * jars on Maven Central (see README.md).
  *
  * <p>It lives in package {@code org.elasticsearch.node} because {@link NodeConstruction},
@@ -61,7 +61,8 @@ import java.util.function.Supplier;
  * (needs ESTestCase and its randomized-testing bootstrap, which also refuses root).
  *
  * <p>Usage: {@code java ... org.elasticsearch.node.FramewatchTestNode --port 9250
- * --transport-port 9350 --data-dir /path}. System properties {@code framewatch.es.port},
+ * --transport-port 9350 --data-dir /path}; for a node of a cluster add {@code --node-name fw-0
+ * --seed-hosts 127.0.0.1:9430,127.0.0.1:9431 --initial-master-nodes fw-0,fw-1}. System properties {@code framewatch.es.port},
  * {@code framewatch.es.transportPort}, {@code framewatch.es.dataDir} work too.
  */
 public final class FramewatchTestNode extends Node {
@@ -149,6 +150,15 @@ public final class FramewatchTestNode extends Node {
         Path dataDir = Path.of(opts.getOrDefault("data-dir", System.getProperty("framewatch.es.dataDir", ".data")))
             .toAbsolutePath()
             .normalize();
+        String nodeName = opts.getOrDefault("node-name", "framewatch-es");
+        // Cluster mode: the transport addresses of every node (host:port, comma-separated) and, the
+        // first time the cluster forms only, the names of the master-eligible nodes that bootstrap it
+        // (a node that already belongs to a cluster warns when it is still given them).
+        String seedHosts = opts.get("seed-hosts");
+        String initialMasters = opts.get("initial-master-nodes");
+        if (seedHosts == null && initialMasters != null) {
+            throw new IllegalArgumentException("--initial-master-nodes needs --seed-hosts");
+        }
 
         // Logging must be configured before any Elasticsearch class asks for a logger.
         configureLogging(opts.containsKey("verbose") ? Level.INFO : Level.WARN);
@@ -158,12 +168,20 @@ public final class FramewatchTestNode extends Node {
         Files.createDirectories(dataDir.resolve("data"));
         Files.createDirectories(dataDir.resolve("logs"));
 
-        Settings settings = Settings.builder()
-            .put("cluster.name", "framewatch-test")
-            .put("node.name", "framewatch-es")
+        Settings.Builder builder = Settings.builder().put("cluster.name", "framewatch-test").put("node.name", nodeName);
+        if (seedHosts == null) {
             // One node, elects itself: no discovery, no cluster bootstrapping, and bootstrap
             // checks are not enforced (they only are when bound to a non-loopback address).
-            .put("discovery.type", "single-node")
+            builder.put("discovery.type", "single-node");
+        } else {
+            // Several nodes on loopback find each other over their transport ports. Bootstrap
+            // checks stay unenforced because every address is a loopback one.
+            builder.putList("discovery.seed_hosts", List.of(seedHosts.split(",")));
+            if (initialMasters != null) {
+                builder.putList("cluster.initial_master_nodes", List.of(initialMasters.split(",")));
+            }
+        }
+        Settings settings = builder
             .put("network.host", "127.0.0.1")
             .put("http.port", httpPort)
             .put("transport.port", transportPort)
@@ -178,7 +196,7 @@ public final class FramewatchTestNode extends Node {
             .build();
         // (No xpack.* settings: x-pack is not on the classpath, and a node rejects unknown settings.)
 
-        Environment environment = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> "framewatch-es");
+        Environment environment = InternalSettingsPreparer.prepareEnvironment(settings, Map.of(), null, () -> nodeName);
 
         long t0 = System.nanoTime();
         FramewatchTestNode node = new FramewatchTestNode(environment);
@@ -225,7 +243,8 @@ public final class FramewatchTestNode extends Node {
             System.exit(1);
         }
         System.out.printf(
-            "framewatch-es: started http://127.0.0.1:%d (transport %d, data %s, %.1fs)%n",
+            "framewatch-es: started %s http://127.0.0.1:%d (transport %d, data %s, %.1fs)%n",
+            nodeName,
             httpPort,
             transportPort,
             dataDir,
