@@ -2,15 +2,27 @@
  * Imports of files and uploads into a source: a Telegram Desktop export or NDJSON/CSV with a
  * column mapping, streamed through its importer, enriched and stored batch by batch by the
  * pipeline. A fault keeps everything stored before it and is reported with its position.
+ *
+ * Large imports run in two threads: a worker thread reads and parses the file and prepares
+ * enrichment (sanitizing, language, frames, entities, text signatures), while this thread links
+ * releases in file order and validates and stores, so parsing and storing overlap instead of taking
+ * turns. Both paths give the same items; small imports stay on this thread (a worker costs a start).
  */
 import type { Readable } from 'node:stream';
 import type { Source } from '../server/domain/schemas.js';
-import { importTabular, type ColumnMapping } from './collectors/import.js';
-import { importTelegramExport, type ImportProgress } from './collectors/telegram-export.js';
+import { importTabular, type ColumnMapping, type TabularImportReport } from './collectors/import.js';
+import { importTelegramExport, type ImportProgress, type ImportReport } from './collectors/telegram-export.js';
+import type { RawItem } from './collectors/types.js';
+import type { PreEnriched } from './enrich/index.js';
 import type { Pipeline, RunCounts } from './runner.js';
+import { startTypeScriptWorker } from './workers/spawn.js';
+import type { ImportJob, ToImportWorker, FromImportWorker } from './workers/import-worker.js';
 
 export const IMPORT_FORMATS = ['telegram-export', 'ndjson', 'csv'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Imports at least this large (or of unknown size) are parsed and prepared in a worker thread. */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 
 export interface ImportOptions {
   format: ImportFormat;
@@ -19,6 +31,11 @@ export interface ImportOptions {
   channelHandle?: string;
   totalBytes?: number;
   onProgress?: (progress: ImportProgress & { counts: RunCounts }) => void;
+  /**
+   * Parse and prepare in a worker thread (true), on this thread (false), or decide by size
+   * (default: a worker from WORKER_MIN_BYTES on, or when the size is unknown).
+   */
+  worker?: boolean;
 }
 
 export interface ImportResult {
@@ -32,6 +49,44 @@ export interface ImportResult {
   error?: { code: string; message: string };
 }
 
+export type ImporterReport = ImportReport | TabularImportReport;
+
+export interface ImporterOptions {
+  format: ImportFormat;
+  sourceId: string;
+  mapping?: ColumnMapping;
+  channelHandle?: string;
+  totalBytes?: number;
+  onBatch: (items: RawItem[]) => Promise<void>;
+  onProgress: (progress: ImportProgress) => void;
+}
+
+/** Streams a file or upload through the importer of its format (on whichever thread calls it). */
+export function runImporter(input: string | Readable, options: ImporterOptions): Promise<ImporterReport> {
+  const common = {
+    sourceId: options.sourceId,
+    ...(options.totalBytes !== undefined && { totalBytes: options.totalBytes }),
+    onBatch: options.onBatch,
+    onProgress: options.onProgress,
+  };
+  return options.format === 'telegram-export'
+    ? importTelegramExport(input, { ...common, ...(options.channelHandle && { channelHandle: options.channelHandle }) })
+    : importTabular(input, { ...common, format: options.format, ...(options.mapping && { mapping: options.mapping }) });
+}
+
+/** The error an importer reports when its batch handler throws, for a failure it can no longer see. */
+function storeFailure(format: ImportFormat, report: ImporterReport, error: Error): NonNullable<ImportResult['error']> {
+  return format === 'telegram-export'
+    ? {
+        code: 'broken_export',
+        message: `export unreadable after ${'messages' in report ? report.messages : 0} messages near byte ${report.bytesRead}: ${error.message.slice(0, 300)}`,
+      }
+    : {
+        code: 'broken_import',
+        message: `import stopped after line ${'lines' in report ? report.lines : 0}: ${error.message.slice(0, 300)}`,
+      };
+}
+
 export async function importIntoSource(
   pipeline: Pipeline,
   source: Source,
@@ -40,21 +95,34 @@ export async function importIntoSource(
 ): Promise<ImportResult> {
   const counts: RunCounts = { fetched: 0, created: 0, updated: 0, unchanged: 0, skipped: 0 };
   const skipped: { ref: string; reason: string }[] = [];
-  const common = {
+  const importer = {
+    format: options.format,
     sourceId: source.id,
     ...(options.totalBytes !== undefined && { totalBytes: options.totalBytes }),
-    onBatch: async (items: Parameters<Pipeline['storeRawItems']>[1]) => {
-      counts.fetched += items.length;
-      await pipeline.storeRawItems(source, items, counts, skipped);
-    },
+    ...(options.mapping && { mapping: options.mapping }),
+    ...(options.channelHandle && { channelHandle: options.channelHandle }),
     onProgress: (p: ImportProgress) => options.onProgress?.({ ...p, counts: { ...counts } }),
   };
-  const report =
-    options.format === 'telegram-export'
-      ? await importTelegramExport(input, { ...common, ...(options.channelHandle && { channelHandle: options.channelHandle }) })
-      : await importTabular(input, { ...common, format: options.format, ...(options.mapping && { mapping: options.mapping }) });
+  const useWorker = options.worker ?? (options.totalBytes === undefined || options.totalBytes >= WORKER_MIN_BYTES);
+  let report: ImporterReport;
+  let storeError: Error | undefined;
+  if (useWorker) {
+    ({ report, storeError } = await importInWorker(pipeline, source, input, importer, async (items) => {
+      counts.fetched += items.length;
+      await pipeline.storePreEnriched(items, counts, skipped);
+    }));
+  } else {
+    report = await runImporter(input, {
+      ...importer,
+      onBatch: async (items) => {
+        counts.fetched += items.length;
+        await pipeline.storeRawItems(source, items, counts, skipped);
+      },
+    });
+  }
   counts.skipped += report.skippedCount;
   for (const s of report.skipped) if (skipped.length < 100) skipped.push(s);
+  const error = report.error ?? (storeError && storeFailure(options.format, report, storeError));
   return {
     sourceId: source.id,
     format: options.format,
@@ -62,6 +130,90 @@ export async function importIntoSource(
     records: 'messages' in report ? report.messages : report.lines,
     counts,
     skipped,
-    ...(report.error && { error: { code: report.error.code, message: report.error.message } }),
+    ...(error && { error: { code: error.code, message: error.message } }),
   };
+}
+
+/**
+ * Runs the importer and prepareEnrichment in a worker thread; `store` takes its batches here, one
+ * at a time and in order. The worker runs at most one batch ahead of the store, and an upload is
+ * passed to it chunk by chunk as it asks for more, so memory stays bounded either way.
+ */
+async function importInWorker(
+  pipeline: Pipeline,
+  source: Source,
+  input: string | Readable,
+  importer: Omit<ImporterOptions, 'onBatch' | 'onProgress'> & { onProgress: (p: ImportProgress) => void },
+  store: (items: PreEnriched[]) => Promise<void>,
+): Promise<{ report: ImporterReport; storeError: Error | undefined }> {
+  const { onProgress, ...settings } = importer;
+  const { codebook } = pipeline.enrichmentContext(source);
+  const job: ImportJob = {
+    ...settings,
+    ...(typeof input === 'string' && { path: input }),
+    source: {
+      id: source.id,
+      side: source.side,
+      type: source.type,
+      releaseSource: source.releaseSource,
+      sensitive: source.sensitive,
+    },
+    ...(codebook && { codebook }),
+  };
+  const worker = startTypeScriptWorker(new URL('./workers/import-worker.ts', import.meta.url), {
+    workerData: job,
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+  });
+  const send = (message: ToImportWorker) => worker.postMessage(message);
+  const chunks = typeof input === 'string' ? undefined : (input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>);
+  let storeError: Error | undefined;
+  // Batches are stored strictly one after another, in the order the worker sent them.
+  let stored: Promise<void> = Promise.resolve();
+  try {
+    const report = await new Promise<ImporterReport>((resolve, reject) => {
+      worker.on('message', (message: FromImportWorker) => {
+        switch (message.type) {
+          case 'pull':
+            chunks?.next().then(
+              (next) =>
+                send(
+                  next.done
+                    ? { type: 'end' }
+                    : { type: 'chunk', data: typeof next.value === 'string' ? Buffer.from(next.value) : next.value },
+                ),
+              (error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }),
+            );
+            break;
+          case 'batch':
+            stored = stored.then(async () => {
+              if (!storeError) {
+                try {
+                  await store(message.items);
+                } catch (error) {
+                  storeError = error instanceof Error ? error : new Error(String(error));
+                }
+              }
+              send({ type: 'stored', ...(storeError && { error: storeError.message }) });
+            });
+            break;
+          case 'progress':
+            void stored.then(() => onProgress(message.progress));
+            break;
+          case 'done':
+            void stored.then(() => resolve(message.report));
+            break;
+          case 'failed':
+            reject(new Error(`the import worker failed: ${message.message}`));
+            break;
+        }
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the import worker stopped (exit code ${code}) before finishing`)));
+    });
+    return { report, storeError };
+  } finally {
+    await stored;
+    await worker.terminate();
+    if (chunks && typeof input !== 'string' && !input.destroyed) input.destroy();
+  }
 }

@@ -11,7 +11,7 @@ import { ingestItems, type IngestError } from '../server/services/ingest.js';
 import type { Store } from '../server/store/port.js';
 import { createDefaultRegistry, type CollectorRegistry } from './collectors/registry.js';
 import type { CollectResult, RawItem } from './collectors/types.js';
-import { enrich, ReleaseLinker } from './enrich/index.js';
+import { finishEnrichment, prepareEnrichment, ReleaseLinker, type EnrichContext, type PreEnriched } from './enrich/index.js';
 import type { Fetcher } from './fetch/index.js';
 import type { Codebook } from './codebook/index.js';
 
@@ -127,20 +127,54 @@ export class Pipeline {
     await this.warmUp();
     const now = this.clock();
     for (let i = 0; i < raws.length; i += BATCH) {
-      const batch = raws.slice(i, i + BATCH);
-      const codebook = this.codebook;
-      const entries = batch.map((raw) => ({
-        value: enrich(raw, { source, linker: this.linker, now, ...(codebook && { codebook }) }).item as unknown,
-      }));
-      const outcome = await ingestItems(this.options.store, entries, now, this.options.bus);
-      for (const r of outcome.results) counts[r.status]++;
-      const invalid = new Map<number, IngestError>();
-      for (const e of outcome.errors) if (!invalid.has(e.index)) invalid.set(e.index, e);
-      counts.skipped += invalid.size;
-      for (const [index, e] of invalid) {
-        if (skipped.length < 100)
-          skipped.push({ ref: batch[index]?.externalId ?? String(i + index), reason: `${e.field}: ${e.message}` });
-      }
+      const context = this.enrichmentContext(source, now);
+      await this.storeBatch(
+        raws.slice(i, i + BATCH).map((raw) => prepareEnrichment(raw, context)),
+        now,
+        counts,
+        skipped,
+        i,
+      );
+    }
+  }
+
+  /** What enrichment needs besides the release linker (which stays here): source, codebook, time. */
+  enrichmentContext(source: Source, now = this.clock()): Omit<EnrichContext, 'linker' | 'codebook'> & { codebook?: Codebook } {
+    const codebook = this.codebook;
+    return { source, now, ...(codebook && { codebook }) };
+  }
+
+  /**
+   * Stores items prepared elsewhere (prepareEnrichment, e.g. in an import worker): links them to
+   * their releases in order, then stores them as storeRawItems does.
+   */
+  async storePreEnriched(items: PreEnriched[], counts: RunCounts, skipped: { ref: string; reason: string }[]): Promise<void> {
+    await this.warmUp();
+    const now = this.clock();
+    for (let i = 0; i < items.length; i += BATCH) await this.storeBatch(items.slice(i, i + BATCH), now, counts, skipped, i);
+  }
+
+  private async storeBatch(
+    batch: PreEnriched[],
+    now: Date,
+    counts: RunCounts,
+    skipped: { ref: string; reason: string }[],
+    offset: number,
+  ): Promise<void> {
+    const collectedAt = now.toISOString();
+    const entries = batch.map((pre) => {
+      const { item } = finishEnrichment(pre, this.linker);
+      item.collectedAt = collectedAt;
+      return { value: item as unknown };
+    });
+    const outcome = await ingestItems(this.options.store, entries, now, this.options.bus);
+    for (const r of outcome.results) counts[r.status]++;
+    const invalid = new Map<number, IngestError>();
+    for (const e of outcome.errors) if (!invalid.has(e.index)) invalid.set(e.index, e);
+    counts.skipped += invalid.size;
+    for (const [index, e] of invalid) {
+      if (skipped.length < 100)
+        skipped.push({ ref: batch[index]?.item.externalId ?? String(offset + index), reason: `${e.field}: ${e.message}` });
     }
   }
 

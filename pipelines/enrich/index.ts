@@ -14,11 +14,26 @@ import { findEntities } from './entities.js';
 import { compileCodebook, tagFrames, type CompiledCodebook } from './frames.js';
 import { detectLanguage, type LanguageGuess } from './language.js';
 import { analyzeText } from './patterns.js';
-import { ReleaseLinker, opensRelease, type LinkCandidate, type LinkResult } from './release-link.js';
+import {
+  ReleaseLinker,
+  itemSignature,
+  opensRelease,
+  type LinkCandidate,
+  type LinkResult,
+  type TextSignature,
+} from './release-link.js';
 import { sanitizeLine, sanitizeText } from './sanitize.js';
 import { isSensitive } from './sensitive.js';
 
-export { canonicalUrl, ReleaseLinker, youtubeId, type LinkResult, type LinkReason } from './release-link.js';
+export {
+  canonicalUrl,
+  itemSignature,
+  ReleaseLinker,
+  youtubeId,
+  type LinkResult,
+  type LinkReason,
+  type TextSignature,
+} from './release-link.js';
 export { detectLanguage, type LanguageGuess } from './language.js';
 export { compileCodebook, explainFrames, tagFrames } from './frames.js';
 export { findEntities } from './entities.js';
@@ -140,8 +155,23 @@ function engagement(raw: RawItem): ItemInput['engagement'] {
   return Object.keys(kept).length > 0 ? kept : undefined;
 }
 
-/** Turns a collected item into a store-ready ItemInput, with the release decision beside it. */
-export function enrich(raw: EnrichInput, context: EnrichContext): EnrichResult {
+/**
+ * An item enriched up to release linking: everything enrichment decides from the item alone
+ * (sanitized text, language, side, frames, entities, sensitive media) and the release linker's
+ * inputs, its text signature included. Plain data, so it can be computed in a worker thread and
+ * posted to the thread that owns the linker; finishEnrichment() completes it there, in order.
+ */
+export interface PreEnriched {
+  /** The ItemInput without releaseId (linking decides it). */
+  item: ItemInput;
+  language: LanguageGuess;
+  /** The candidate the linker sees. */
+  candidate: LinkCandidate;
+  signature: TextSignature;
+}
+
+/** Everything of enrich() but release linking; pure, so it may run anywhere (see PreEnriched). */
+export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext, 'linker'>): PreEnriched {
   const codebook = context.codebook ?? defaultCodebook();
   const cb = 'indexes' in codebook ? codebook : compileCodebook(codebook);
   const title = sanitizeLine(raw.title ?? '').slice(0, MAX_TITLE);
@@ -174,13 +204,6 @@ export function enrich(raw: EnrichInput, context: EnrichContext): EnrichResult {
     ...(context.source.releaseSource !== undefined ? { releaseSource: context.source.releaseSource } : {}),
     sourceType: context.source.type,
   };
-  let link: LinkResult;
-  if (context.linker) {
-    link = context.linker.link(candidate);
-    context.linker.remember({ ...candidate, releaseId: link.releaseId }, link.reason);
-  } else {
-    link = opensRelease(candidate) ? { releaseId: id, reason: 'new_release' } : { releaseId: null, reason: 'none' };
-  }
 
   const sensitive = isSensitive(
     { kind: raw.kind, ...(itemMedia ? { media: itemMedia } : {}) },
@@ -210,10 +233,38 @@ export function enrich(raw: EnrichInput, context: EnrichContext): EnrichResult {
     ...(eng ? { engagement: eng } : {}),
     frames,
     entities,
-    ...(link.releaseId ? { releaseId: link.releaseId } : {}),
     ...(forwardedFrom ? { forwardedFrom } : {}),
     sensitive,
     raw: raw.raw,
   };
-  return { item, link, language };
+  return { item, language, candidate, signature: itemSignature(candidate) };
+}
+
+/**
+ * Links a prepared item to its release (and remembers it in the linker); items must come in the
+ * order they were collected, as with enrich().
+ */
+export function finishEnrichment(pre: PreEnriched, linker?: ReleaseLinker): EnrichResult {
+  const { candidate } = pre;
+  let link: LinkResult;
+  if (linker) {
+    link = linker.link(candidate, pre.signature);
+    linker.remember({ ...candidate, releaseId: link.releaseId }, link.reason, pre.signature);
+  } else {
+    link = opensRelease(candidate) ? { releaseId: candidate.id, reason: 'new_release' } : { releaseId: null, reason: 'none' };
+  }
+  const { forwardedFrom, sensitive, raw, ...before } = pre.item;
+  const item: ItemInput = {
+    ...before,
+    ...(link.releaseId ? { releaseId: link.releaseId } : {}),
+    ...(forwardedFrom !== undefined ? { forwardedFrom } : {}),
+    sensitive,
+    raw,
+  };
+  return { item, link, language: pre.language };
+}
+
+/** Turns a collected item into a store-ready ItemInput, with the release decision beside it. */
+export function enrich(raw: EnrichInput, context: EnrichContext): EnrichResult {
+  return finishEnrichment(prepareEnrichment(raw, context), context.linker);
 }

@@ -49,6 +49,8 @@ const LATIN_WORDS: Record<string, Set<string>> = {
   pl: set(`i w na z że się do nie jest to jak po przez od dla jego ich oraz który która które są był była`),
 };
 
+const LATIN_LISTS = Object.entries(LATIN_WORDS);
+
 interface ScriptCounts {
   hangul: number;
   kana: number;
@@ -166,7 +168,7 @@ function latin(text: string, c: ScriptCounts, share: number): LanguageGuess {
   const scores: Record<string, number> = {};
   let total = 0;
   for (const w of words(text)) {
-    for (const [lang, list] of Object.entries(LATIN_WORDS)) {
+    for (const [lang, list] of LATIN_LISTS) {
       if (list.has(w)) {
         scores[lang] = (scores[lang] ?? 0) + 1;
         total++;

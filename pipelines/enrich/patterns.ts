@@ -132,6 +132,11 @@ export class PatternIndex<T> {
   private readonly prefix = new Map<string, TokenPattern<T>[]>();
   private readonly caseExact = new Map<string, TokenPattern<T>[]>();
   private prefixLengths: number[] = [];
+  /**
+   * The first MIN_STEM characters of every leading stem: a leading stem has at least MIN_STEM
+   * letters (parsePattern), so a token whose start is not here starts no stem pattern.
+   */
+  private readonly prefixStarts = new Set<string>();
   private readonly substrings: SubstringPattern<T>[] = [];
 
   /** Adds a pattern; throws on a syntax error (loaders validate first and report it nicely). */
@@ -148,8 +153,11 @@ export class PatternIndex<T> {
     const list = map.get(first.value);
     if (list) list.push(entry);
     else map.set(first.value, [entry]);
-    if (first.kind === 'prefix' && !this.prefixLengths.includes(first.value.length)) {
-      this.prefixLengths = [...this.prefixLengths, first.value.length].sort((a, b) => a - b);
+    if (first.kind === 'prefix') {
+      this.prefixStarts.add(first.value.slice(0, MIN_STEM));
+      if (!this.prefixLengths.includes(first.value.length)) {
+        this.prefixLengths = [...this.prefixLengths, first.value.length].sort((a, b) => a - b);
+      }
     }
   }
 
@@ -167,9 +175,11 @@ export class PatternIndex<T> {
       const token = tokens[i] as Token;
       const word = token.folded;
       this.tryAll(this.exact.get(word), input, i, hits);
-      for (const len of this.prefixLengths) {
-        if (len > word.length) break;
-        this.tryAll(this.prefix.get(len === word.length ? word : word.slice(0, len)), input, i, hits);
+      if (word.length >= MIN_STEM && this.prefixStarts.has(word.slice(0, MIN_STEM))) {
+        for (const len of this.prefixLengths) {
+          if (len > word.length) break;
+          this.tryAll(this.prefix.get(len === word.length ? word : word.slice(0, len)), input, i, hits);
+        }
       }
       if (this.caseExact.size > 0) this.tryAll(this.caseExact.get(text.slice(token.start, token.end)), input, i, hits);
     }

@@ -175,10 +175,21 @@ interface Signature {
   size: number;
 }
 
-/** MinHash signature of a text's word 3-shingles, or null when it has too few to compare. */
-function signature(text: string, minShingles: number): Signature | null {
-  const tokens = fold(text.replace(URLS, ' ')).match(WORD);
-  if (!tokens || tokens.length < SHINGLE + minShingles - 1) return null;
+/**
+ * The MinHash of a text computed apart from any linker (say, in an enrichment worker), with the
+ * counts a linker needs to apply its own minimum: pass it to link() and remember() for that text.
+ */
+export interface TextSignature extends Signature {
+  /** Words of the text (URLs removed), before the MAX_TOKENS cap. */
+  tokens: number;
+}
+
+/** The text a linker compares: title and text, as signatureOf() joins them. */
+const linkText = (item: { title?: string; text: string }) => `${item.title ?? ''}\n${item.text}`;
+
+/** MinHash of a text's word 3-shingles, whatever their number (see TextSignature). */
+function computeSignature(text: string): TextSignature {
+  const tokens = fold(text.replace(URLS, ' ')).match(WORD) ?? [];
   const n = Math.min(tokens.length, MAX_TOKENS);
   const hashes = new Set<number>();
   const th = new Uint32Array(n);
@@ -186,7 +197,6 @@ function signature(text: string, minShingles: number): Signature | null {
   for (let i = 0; i + SHINGLE <= n; i++) {
     hashes.add(mix32((th[i] as number) ^ mix32((th[i + 1] as number) ^ mix32((th[i + 2] as number) + 0x632be5ab))));
   }
-  if (hashes.size < minShingles) return null;
   const mins = new Uint32Array(HASHES).fill(0xffffffff);
   for (const h of hashes) {
     for (let k = 0; k < HASHES; k++) {
@@ -194,7 +204,23 @@ function signature(text: string, minShingles: number): Signature | null {
       if (v < (mins[k] as number)) mins[k] = v;
     }
   }
-  return { mins, size: hashes.size };
+  return { mins, size: hashes.size, tokens: tokens.length };
+}
+
+/** The signature of an item's title and text, for link() and remember() of the same item. */
+export function itemSignature(item: { title?: string; text: string }): TextSignature {
+  return computeSignature(linkText(item));
+}
+
+/** A signature worth comparing under a linker's minimum, or null (too few words or shingles). */
+function usableSignature(sig: TextSignature, minShingles: number): Signature | null {
+  if (sig.tokens === 0 || sig.tokens < SHINGLE + minShingles - 1 || sig.size < minShingles) return null;
+  return sig;
+}
+
+/** MinHash signature of a text's word 3-shingles, or null when it has too few to compare. */
+function signature(text: string, minShingles: number): Signature | null {
+  return usableSignature(computeSignature(text), minShingles);
 }
 
 function jaccard(a: Signature, b: Signature): number {
@@ -306,7 +332,7 @@ export class ReleaseLinker {
   }
 
   /** Decides which release, if any, a candidate belongs to. Does not remember it. */
-  link(candidate: LinkCandidate): LinkResult {
+  link(candidate: LinkCandidate, precomputed?: TextSignature): LinkResult {
     const known = this.entries.get(candidate.id);
     // Collecting the same item again gives the same answer.
     if (known) return { releaseId: known.releaseId, reason: known.reason };
@@ -331,7 +357,7 @@ export class ReleaseLinker {
       if (usable(e)) return { releaseId: e.releaseId, reason: 'same_video', matchedItemId: e.id };
     }
 
-    const sig = this.signatureOf(candidate);
+    const sig = this.signatureOf(candidate, precomputed);
     if (sig) {
       const best = this.nearest(sig, at, candidate.id);
       if (best)
@@ -351,12 +377,13 @@ export class ReleaseLinker {
   remember(
     item: RememberedItem,
     reason: LinkReason = item.releaseId === item.id ? 'new_release' : item.releaseId ? 'link' : 'none',
+    precomputed?: TextSignature,
   ): void {
     const publishedAt = toMs(item.publishedAt);
     if (!Number.isFinite(publishedAt)) return;
     const previous = this.entries.get(item.id);
     if (previous) this.drop(previous);
-    const sig = this.signatureOf(item);
+    const sig = this.signatureOf(item, precomputed);
     const entry: Entry = {
       id: item.id,
       sourceId: item.sourceId,
@@ -402,9 +429,13 @@ export class ReleaseLinker {
     return n;
   }
 
-  /** The runner links an item and then remembers it: the signature is computed once for both. */
-  private signatureOf(item: LinkableItem): Signature | null {
-    const text = `${item.title ?? ''}\n${item.text}`;
+  /**
+   * The runner links an item and then remembers it: the signature is computed once for both, or
+   * not at all when the caller computed it already (itemSignature of the same title and text).
+   */
+  private signatureOf(item: LinkableItem, precomputed?: TextSignature): Signature | null {
+    if (precomputed) return usableSignature(precomputed, this.minShingles);
+    const text = linkText(item);
     if (this.lastSignature?.id === item.id && this.lastSignature.text === text) return this.lastSignature.sig;
     const sig = signature(text, this.minShingles);
     this.lastSignature = { id: item.id, text, sig };

@@ -128,11 +128,14 @@ interface ImportRun {
   maxRssKb: number;
 }
 
-/** Runs the import CLI in its own process, so its peak memory is its own. */
+/**
+ * Runs the import exactly as a user does (npm run import, with the Node options that script
+ * sets), so the peak memory is that of the process doing the import as users run it.
+ */
 async function runImportCli(file: string, env: Record<string, string>): Promise<ImportRun> {
   const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/import.ts', '--json', '--source', SOURCE.id, '--format', 'telegram-export', file],
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['run', '--silent', 'import', '--', '--json', '--source', SOURCE.id, '--format', 'telegram-export', file],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';

@@ -216,6 +216,10 @@ async function storeEntries(store: Store, entries: IngestEntry[], now: Date, bus
     );
     write.catch(() => undefined);
     writes.push(write.then((stored) => ({ indexes: valid.map((v) => v.index), stored })));
+    // Let the store's answers of the parts already sent (lookups, then the bulk write they start)
+    // through before validating the next part: otherwise every part is validated and prepared
+    // before the first reaches the store, and the store idles until then.
+    if (part.offset + part.entries.length < entries.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const settled = await Promise.allSettled(writes);
   const failed = settled.find((r) => r.status === 'rejected');

@@ -1,0 +1,96 @@
+/**
+ * The worker thread of a large import (see pipelines/imports.ts): reads the file, or the upload
+ * the main thread passes on chunk by chunk, through the format's importer, prepares enrichment of
+ * every batch (prepareEnrichment: everything but release linking) and posts the batches back. It
+ * keeps at most one batch ahead of the main thread's store; a failed store stops the importer the
+ * way a failing batch handler stops it on the main thread.
+ */
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ImportProgress } from '../collectors/telegram-export.js';
+import type { Codebook } from '../codebook/index.js';
+import { compileCodebook, prepareEnrichment, type EnrichSource, type PreEnriched } from '../enrich/index.js';
+import { runImporter, type ImporterOptions, type ImporterReport } from '../imports.js';
+
+export interface ImportJob extends Omit<ImporterOptions, 'onBatch' | 'onProgress'> {
+  /** A file to read; without it the main thread streams the input ('pull' / 'chunk' / 'end'). */
+  path?: string;
+  source: EnrichSource;
+  codebook?: Codebook;
+}
+
+export type ToImportWorker =
+  | { type: 'chunk'; data: Uint8Array }
+  | { type: 'end' }
+  | { type: 'error'; message: string }
+  /** A batch was stored (or failed to be: error). */
+  | { type: 'stored'; error?: string };
+
+export type FromImportWorker =
+  | { type: 'pull' }
+  | { type: 'batch'; items: PreEnriched[] }
+  | { type: 'progress'; progress: ImportProgress }
+  | { type: 'done'; report: ImporterReport }
+  | { type: 'failed'; message: string };
+
+/** Batches posted and not yet stored: one being stored, one prepared behind it. */
+const AHEAD = 2;
+
+async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promise<void> {
+  const post = (message: FromImportWorker) => port.postMessage(message);
+  const stream = job.path === undefined ? new Readable({ read: () => post({ type: 'pull' }) }) : undefined;
+  const input: string | Readable = job.path ?? (stream as Readable);
+  let pending = 0;
+  let failure: string | undefined;
+  let wake: (() => void) | undefined;
+  port.on('message', (message: ToImportWorker) => {
+    switch (message.type) {
+      case 'chunk':
+        stream?.push(message.data);
+        break;
+      case 'end':
+        stream?.push(null);
+        break;
+      case 'error':
+        stream?.destroy(new Error(message.message));
+        break;
+      case 'stored':
+        pending--;
+        if (message.error !== undefined) failure ??= message.error;
+        wake?.();
+        break;
+    }
+  });
+  const settled = async (limit: number) => {
+    while (pending > limit && failure === undefined) await new Promise<void>((resolve) => (wake = resolve));
+    if (failure !== undefined) throw new Error(failure);
+  };
+  const context = {
+    source: job.source,
+    now: new Date(),
+    codebook: compileCodebook(job.codebook ?? (await import('../codebook/index.js')).defaultCodebook()),
+  };
+  const { path: _path, source: _source, codebook: _codebook, ...importer } = job;
+  const report = await runImporter(input, {
+    ...importer,
+    onBatch: async (raws) => {
+      await settled(AHEAD - 1);
+      const items = raws.map((raw) => prepareEnrichment(raw, context));
+      pending++;
+      post({ type: 'batch', items });
+    },
+    onProgress: (progress) => post({ type: 'progress', progress }),
+  });
+  // The main thread answers 'done' only after storing every batch before it.
+  post({ type: 'done', report });
+}
+
+const port = parentPort;
+if (port) {
+  run(port, workerData as ImportJob).catch((error: unknown) =>
+    port.postMessage({
+      type: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies FromImportWorker),
+  );
+}
