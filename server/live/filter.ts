@@ -44,6 +44,23 @@ export function queryMatches(ast: SearchQueryAst, fields: readonly string[][]): 
   return ast.must.every((group) => group.some(has)) && !ast.mustNot.some(has);
 }
 
+/**
+ * One key for filters that mean the same: list order, repeated values and empty lists do not
+ * matter. Clients whose filters share a key are matched once per event and sent one packet.
+ */
+export function filterKey(filter: LiveFilter): string {
+  const list = (values: readonly string[] | undefined) => (values?.length ? [...new Set(values)].sort() : undefined);
+  return JSON.stringify([
+    list(filter.sides),
+    list(filter.platforms),
+    list(filter.kinds),
+    list(filter.sources),
+    list(filter.frames),
+    list(filter.langs),
+    filter.query?.trim() || undefined,
+  ]);
+}
+
 const anyOf = <T>(allowed: readonly T[] | undefined, value: T) =>
   allowed === undefined || allowed.length === 0 || allowed.includes(value);
 

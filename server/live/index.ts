@@ -5,6 +5,12 @@
  * (never from the store or models), each with an increasing event id, and go to each client
  * through a bounded, coalescing channel. With REDIS_URL, the Redis adapter carries events to the
  * clients of other instances.
+ *
+ * Cost per event does not grow with the clients' number more than it must: subscribers are grouped
+ * by filter (clients with the same filter are matched once), and new items are gathered for a short
+ * window (batchWindowMs) and go to each group as one packet, encoded once and written once per
+ * client that keeps up: one item as item:new, several as item:batch with nothing omitted. A quiet
+ * server sends at once; under load a client receives at most one item packet per window.
  */
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,10 +24,11 @@ import type { Item } from '../domain/schemas.js';
 import { createChecker } from '../domain/validate.js';
 import { assertSameOrigin } from '../plugins/security.js';
 import { ClientChannel, DEFAULT_CHANNEL_LIMITS, type ChannelLimits, type Sink } from './channel.js';
-import { compileFilter, itemTokens, type CompiledFilter } from './filter.js';
+import { compileFilter, filterKey, itemTokens, type CompiledFilter } from './filter.js';
 import {
   EventIds,
   SubscribeRequest,
+  type ItemNewEvent,
   eventTime,
   type AlertFiredEvent,
   type LiveFilter,
@@ -43,13 +50,27 @@ export interface LiveOptions {
   reauthIntervalMs?: number;
   /** Packets waiting in a connection's write buffer above which the client counts as behind ... */
   writeBufferLimit?: number;
+  /** ... or bytes (a batch window's packet can be large) ... */
+  writeBufferBytes?: number;
   /** ... or for how long its transport may stay busy (a burst's packets wait a moment even for a fast client). */
   stallMs?: number;
   channel?: Partial<ChannelLimits>;
   replay?: Partial<ReplayLimits>;
   /** Item text longer than this is cut (the item's page has all of it). */
   textLimit?: number;
+  /**
+   * New items are sent at most this often (ms): the first after a quiet moment goes out at the end
+   * of the current tick, the ones that follow within the window go together at its end. 0 sends
+   * every event loop turn. When sending takes long (many clients, a busy machine), the window
+   * widens so that sending keeps to about a fifth of the event loop's time, up to MAX_WINDOW_MS.
+   */
+  batchWindowMs?: number;
 }
+
+/** Share of the event loop that sending items may take before the batch window widens. */
+const FLUSH_SHARE = 0.2;
+/** The widest the batch window gets (the longest an item waits for its packet). */
+const MAX_WINDOW_MS = 200;
 
 /** What one instance tells the others (through the Redis adapter). */
 type Envelope =
@@ -71,12 +92,22 @@ interface SocketData {
 }
 type LiveSocket = Socket<ClientEvents, LiveServerEvents, InterServerEvents, SocketData>;
 
+/** The subscribers that share a filter (by filterKey), and the items gathered for them in this window. */
+interface Group {
+  key: string;
+  filter: CompiledFilter;
+  clients: Set<Client>;
+  items: ItemNewEvent[];
+}
+
 interface Client {
   socket: LiveSocket;
   /** Packets in the connection's write buffer. */
-  waiting: () => number;
+  waiting: () => { packets: number; bytes: number };
   channel: ClientChannel;
+  /** The client's own filter (replay reads with it); null until it subscribes. */
   filter: CompiledFilter | null;
+  group: Group | null;
   /** Messages are handled one after the other. */
   queue: Promise<void>;
   /** Token bucket of incoming messages. */
@@ -91,10 +122,19 @@ export class LiveHub {
   readonly io: Server<ClientEvents, LiveServerEvents, InterServerEvents, SocketData>;
   readonly ids = new EventIds();
   private readonly clients = new Map<string, Client>();
+  private readonly groups = new Map<string, Group>();
+  /** Groups with items gathered in the current window. */
+  private readonly due = new Set<Group>();
+  private readonly batchWindowMs: number;
+  private flushTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private lastFlush = 0;
+  /** The current window: batchWindowMs, or wider after a flush that took long. */
+  private flushGap = 0;
   private readonly limits: ChannelLimits;
   private readonly replayLimits: ReplayLimits;
   private readonly textLimit: number;
   private readonly writeBufferLimit: number;
+  private readonly writeBufferBytes: number;
   private readonly stallMs: number;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribe: (() => void)[] = [];
@@ -110,7 +150,10 @@ export class LiveHub {
     this.replayLimits = { ...DEFAULT_REPLAY_LIMITS, ...options.replay };
     this.textLimit = options.textLimit ?? 2_000;
     this.writeBufferLimit = options.writeBufferLimit ?? 256;
+    this.writeBufferBytes = options.writeBufferBytes ?? 4 * 2 ** 20;
     this.stallMs = options.stallMs ?? 2_000;
+    this.batchWindowMs = options.batchWindowMs ?? 25;
+    this.flushGap = this.batchWindowMs;
     this.io = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
@@ -132,13 +175,17 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  /** What each connection is holding back (diagnostics, tests): pending events and packets in its write buffer. */
-  backlog(): { socketId: string; pending: ReturnType<ClientChannel['pending']>; writeBuffer: number }[] {
-    return [...this.clients.values()].map((c) => ({
-      socketId: c.socket.id,
-      pending: c.channel.pending(),
-      writeBuffer: c.waiting(),
-    }));
+  /** What each connection is holding back (diagnostics, tests): pending events, and packets and bytes in its write buffer. */
+  backlog(): {
+    socketId: string;
+    pending: ReturnType<ClientChannel['pending']>;
+    writeBuffer: number;
+    writeBufferBytes: number;
+  }[] {
+    return [...this.clients.values()].map((c) => {
+      const { packets, bytes } = c.waiting();
+      return { socketId: c.socket.id, pending: c.channel.pending(), writeBuffer: packets, writeBufferBytes: bytes };
+    });
   }
 
   async start(): Promise<void> {
@@ -169,6 +216,7 @@ export class LiveHub {
   /** Ends every connection (before the HTTP server closes, which would otherwise wait for them). */
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    this.cancelFlush();
     for (const off of this.unsubscribe) off();
     this.io.local.disconnectSockets(true);
     this.io.engine.close();
@@ -215,22 +263,29 @@ export class LiveHub {
 
   // --- connections -----------------------------------------------------------------------------
 
-  private sinkOf(socket: LiveSocket): Sink & { waiting: () => number } {
+  private sinkOf(socket: LiveSocket): Sink & { waiting: () => { packets: number; bytes: number } } {
     // Packets created since the engine last handed its buffer to the transport: a client that does
     // not read leaves them piling up (the transport stays unwritable until its writes complete).
-    // Broadcast packets share one encoded string, so a waiting packet costs a reference, not a copy.
+    // Broadcast packets share one encoded string, so a waiting packet costs a reference, not a copy;
+    // bytes count too, since one batch window's packet may hold many items.
     let waiting = 0;
+    let bytes = 0;
     let busySince = 0;
     const conn = socket.conn;
-    conn.on('packetCreate', () => {
+    conn.on('packetCreate', (packet: { data?: unknown }) => {
       if (waiting++ === 0) busySince = Date.now();
+      const { data } = packet;
+      bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : 0;
     });
     conn.on('flush', () => {
       waiting = 0;
+      bytes = 0;
     });
     return {
-      waiting: () => waiting,
-      ready: () => waiting === 0 || (waiting < this.writeBufferLimit && Date.now() - busySince < this.stallMs),
+      waiting: () => ({ packets: waiting, bytes }),
+      ready: () =>
+        waiting === 0 ||
+        (waiting < this.writeBufferLimit && bytes < this.writeBufferBytes && Date.now() - busySince < this.stallMs),
       send: (name, payload) => {
         socket.emit(name, ...([payload] as Parameters<LiveServerEvents[typeof name]>));
       },
@@ -245,6 +300,7 @@ export class LiveHub {
       waiting: sink.waiting,
       channel,
       filter: null,
+      group: null,
       queue: Promise.resolve(),
       tokens: MESSAGES_PER_10S,
       refilledAt: Date.now(),
@@ -256,6 +312,7 @@ export class LiveHub {
       client.queue = client.queue.then(() => this.handle(client, event, args));
     });
     socket.on('disconnect', () => {
+      this.leave(client);
       this.clients.delete(socket.id);
       this.app.metrics.socketClients.set(this.clients.size);
     });
@@ -271,6 +328,7 @@ export class LiveHub {
       if (event === 'subscribe') answer = await this.subscribe(client, payload);
       else if (event === 'unsubscribe') {
         if (payload.length > 0) throw new ValidationError('takes no arguments', 'unsubscribe');
+        this.leave(client);
         client.filter = null;
         answer = { ok: true };
       } else throw new AppError('unknown_event', 400, `unknown event "${event.slice(0, 64)}"; send subscribe or unsubscribe`);
@@ -300,6 +358,7 @@ export class LiveHub {
     }
     const { filter = {}, since } = request as SubscribeRequest;
     client.filter = compileFilter(filter);
+    this.join(client, filterKey(filter), client.filter);
     const ack: SubscribeAck = { ok: true, filter: filter satisfies LiveFilter, eventId: this.ids.head() };
     if (since === undefined) return ack;
 
@@ -337,6 +396,32 @@ export class LiveHub {
     }
   }
 
+  /**
+   * Puts a client into the group of its filter. It also gets the items the group gathered in the
+   * current window, published moments before it subscribed (a replay drops them from a held channel).
+   */
+  private join(client: Client, key: string, filter: CompiledFilter): void {
+    this.leave(client);
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { key, filter, clients: new Set(), items: [] };
+      this.groups.set(key, group);
+    }
+    group.clients.add(client);
+    client.group = group;
+  }
+
+  private leave(client: Client): void {
+    const group = client.group;
+    if (!group) return;
+    group.clients.delete(client);
+    client.group = null;
+    if (group.clients.size === 0) {
+      this.groups.delete(group.key);
+      this.due.delete(group);
+    }
+  }
+
   // --- events ----------------------------------------------------------------------------------
 
   private liveItem(item: Omit<Item, 'raw'>): LiveItem {
@@ -360,22 +445,23 @@ export class LiveHub {
 
   private deliver(envelope: Envelope): void {
     const metrics = this.app.metrics;
-    const direct: string[] = [];
+    if (envelope.kind === 'item') {
+      metrics.liveEvents.inc({ event: 'item:new' });
+      let event: ItemNewEvent | null = null;
+      const tokens = itemTokens(envelope.item);
+      for (const group of this.groups.values()) {
+        if (!group.filter.matches(envelope.item, tokens)) continue;
+        event ??= { eventId: envelope.eventId, item: this.liveItem(envelope.item) };
+        group.items.push(event);
+        this.due.add(group);
+      }
+      if (event) this.scheduleFlush();
+      return;
+    }
+    // Other events do not overtake the items gathered before them (a client's last event id stays its newest).
+    this.flushItems();
     const subscribed = [...this.clients.values()].filter((c) => c.filter !== null);
     switch (envelope.kind) {
-      case 'item': {
-        metrics.liveEvents.inc({ event: 'item:new' });
-        const event = { eventId: envelope.eventId, item: this.liveItem(envelope.item) };
-        const tokens = itemTokens(envelope.item);
-        for (const c of subscribed) {
-          if (!c.filter?.matches(envelope.item, tokens)) continue;
-          if (c.channel.direct) direct.push(c.socket.id);
-          else c.channel.item(event);
-        }
-        // One encoding for every client that keeps up. (An empty room list would mean everyone.)
-        if (direct.length > 0) this.io.local.to(direct).emit('item:new', event);
-        return;
-      }
       case 'release':
         metrics.liveEvents.inc({ event: 'release:update' });
         for (const c of subscribed) c.channel.releaseUpdate(envelope.event);
@@ -391,8 +477,54 @@ export class LiveHub {
     }
   }
 
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    const wait = this.lastFlush + this.flushGap - performance.now();
+    // After a quiet moment at the end of this turn of the event loop (the items of one request go together).
+    this.flushTimer = wait <= 0 ? setImmediate(() => this.flushItems()) : setTimeout(() => this.flushItems(), wait);
+  }
+
+  private cancelFlush(): void {
+    if (!this.flushTimer) return;
+    clearTimeout(this.flushTimer as NodeJS.Timeout);
+    clearImmediate(this.flushTimer as NodeJS.Immediate);
+    this.flushTimer = null;
+  }
+
+  /**
+   * Sends each group's gathered items: one packet, encoded once, to every member that keeps up;
+   * the others' channels hold them (bounded, coalesced).
+   */
+  private flushItems(): void {
+    this.cancelFlush();
+    if (this.due.size === 0) return;
+    const started = performance.now();
+    this.lastFlush = started;
+    const groups = [...this.due];
+    this.due.clear();
+    for (const group of groups) {
+      const items = group.items;
+      group.items = [];
+      const direct: string[] = [];
+      for (const c of group.clients) {
+        if (c.channel.direct) direct.push(c.socket.id);
+        else for (const event of items) c.channel.item(event);
+      }
+      // (An empty room list would mean everyone.)
+      if (direct.length === 0) continue;
+      const last = items[items.length - 1];
+      if (items.length === 1 && last) this.io.local.to(direct).emit('item:new', last);
+      else if (last) {
+        this.io.local.to(direct).emit('item:batch', { eventId: last.eventId, items: items.map((e) => e.item), omitted: 0 });
+      }
+    }
+    const took = performance.now() - started;
+    this.flushGap = Math.min(Math.max(this.batchWindowMs, took / FLUSH_SHARE), Math.max(MAX_WINDOW_MS, this.batchWindowMs));
+  }
+
   /** Computes the overview counters once and shares them with every subscribed client of this instance. */
   async tick(): Promise<void> {
+    this.flushItems();
     for (const c of this.clients.values()) c.channel.flush();
     const subscribed = [...this.clients.values()].filter((c) => c.filter !== null);
     if (subscribed.length === 0 || this.statsRunning) return;

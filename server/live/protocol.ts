@@ -49,7 +49,10 @@ export interface ItemNewEvent {
   replayed?: true;
 }
 
-/** Sent instead of single item:new events when a client fell behind: the newest items and how many were left out. */
+/**
+ * Several items in one packet: the items of one batch window (omitted 0), or, for a client that
+ * fell behind, the newest items held for it and how many were left out.
+ */
 export interface ItemBatchEvent {
   eventId: string;
   items: LiveItem[];

@@ -4,6 +4,7 @@
  * app (never prom-client's global one), so tests and benchmarks can build several apps.
  * Access: admins, and API tokens with the read or admin scope.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -79,7 +80,32 @@ export class AppMetrics {
         this.set(process.memoryUsage.rss());
       },
     });
+    eventLoopDelay();
+    new Gauge({
+      name: 'framewatch_eventloop_delay_seconds',
+      help: 'Event-loop delay of the process since the previous scrape, by quantile (0.5, 0.99, 1 = max)',
+      labelNames: ['quantile'] as const,
+      registers: [this.registry],
+      collect() {
+        const h = eventLoopDelay();
+        // With no sample yet (a scrape right after the previous one) the histogram reads 0.
+        this.set({ quantile: '0.5' }, h.count > 0 ? h.percentile(50) / 1e9 : 0);
+        this.set({ quantile: '0.99' }, h.count > 0 ? h.percentile(99) / 1e9 : 0);
+        this.set({ quantile: '1' }, h.count > 0 ? h.max / 1e9 : 0);
+        h.reset();
+      },
+    });
   }
+}
+
+/** One histogram per process, however many apps it builds (tests build many); started on first use. */
+let loopDelay: IntervalHistogram | undefined;
+function eventLoopDelay(): IntervalHistogram {
+  if (!loopDelay) {
+    loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+  }
+  return loopDelay;
 }
 
 const TIMED = new Set<string>([

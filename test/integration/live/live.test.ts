@@ -182,6 +182,46 @@ describe('item:new', () => {
   });
 });
 
+describe('batch window', () => {
+  it('sends the matching items of one request as one item:batch, the same packet to clients with the same filter', async () => {
+    const { socket: a } = await subscribed({ sides: ['UA', 'RU'], platforms: ['telegram'] });
+    const { socket: b } = await subscribed({ platforms: ['telegram'], sides: ['RU', 'UA'] });
+    const { socket: c } = await subscribed({ sides: ['KP'] });
+    const singles = [a, b].map((s) => collect<ItemNewEvent>(s, 'item:new'));
+    const [ua, kp, ru, us] = (['UA', 'KP', 'RU', 'US'] as const).map((side) =>
+      anItem({ side, platform: 'telegram', publishedAt: recent() }),
+    ) as [ReturnType<typeof anItem>, ReturnType<typeof anItem>, ReturnType<typeof anItem>, ReturnType<typeof anItem>];
+    const batches = [a, b].map((s) => next<ItemBatchEvent>(s, 'item:batch'));
+    const single = next<ItemNewEvent>(c, 'item:new');
+    expect((await postItems(server, [ua, kp, ru, us])).statusCode).toBe(200);
+
+    const [fromA, fromB] = await Promise.all(batches);
+    expect(fromA?.items.map((i) => i.id)).toEqual([idOf(ua), idOf(ru)]);
+    expect(fromA?.omitted).toBe(0);
+    expect(fromB).toEqual(fromA);
+    expect((await single).item.id).toBe(idOf(kp));
+    await sleep(100);
+    expect(singles.flat()).toEqual([]);
+  });
+
+  it('does not let a later event overtake the items gathered before it', async () => {
+    const { socket } = await subscribed({ sources: ['order-source'] });
+    const stored = anItem({ sourceId: 'order-source', publishedAt: recent() });
+    const first = next<ItemNewEvent>(socket, 'item:new');
+    await postItems(server, [stored]);
+    const { item } = await first;
+
+    const order: string[] = [];
+    socket.onAny((name: string) => order.push(name));
+    const done = next(socket, 'release:update');
+    // Straight after an item, inside its batch window.
+    server.app.bus.emit('item:new', { item: { ...item, id: 'order-item-2', externalId: 'order-2' } });
+    server.app.bus.emit('release:update', { releaseId: 'order-release', itemIds: ['order-item-2'] });
+    await done;
+    expect(order).toEqual(['item:new', 'release:update']);
+  });
+});
+
 describe('bad input', () => {
   it('answers malformed subscribe payloads with an error acknowledgement and keeps the connection', async () => {
     const socket = client(server.url, { auth: { token } });
@@ -292,7 +332,7 @@ describe('reconnect', () => {
 describe('slow client', () => {
   it('gets a coalesced batch instead of an unbounded queue', async () => {
     const slow = await startLiveServer(test.store, {
-      live: { writeBufferLimit: 64, stallMs: 500, channel: { items: 20 }, textLimit: 100_000 },
+      live: { writeBufferLimit: 64, writeBufferBytes: 1_000_000, stallMs: 500, channel: { items: 20 }, textLimit: 100_000 },
     });
     try {
       const slowToken = (slow.headers.authorization ?? '').replace('Bearer ', '');
@@ -304,7 +344,9 @@ describe('slow client', () => {
       };
       const fast = await connect();
       const lagging = await connect();
+      // A client that keeps up gets every item: alone (item:new) or with the others of its batch window.
       const fastItems = collect<ItemNewEvent>(fast, 'item:new');
+      const fastBatches = collect<ItemBatchEvent>(fast, 'item:batch');
       const slowItems = collect<ItemNewEvent>(lagging, 'item:new');
       const batches = collect<ItemBatchEvent>(lagging, 'item:batch');
       // Stop reading: the server's writes fill the socket buffers and its transport stays busy.
@@ -325,14 +367,17 @@ describe('slow client', () => {
       expect(backlog?.pending.items).toBeLessThanOrEqual(20);
       expect(backlog?.pending.omitted).toBeGreaterThan(0);
       expect(backlog?.writeBuffer).toBeLessThanOrEqual(64 + 1);
+      // Bounded in bytes too: at most the packet that crossed the limit (one request's 50 items) beyond it.
+      expect(backlog?.writeBufferBytes).toBeLessThanOrEqual(1_000_000 + 50 * text.length + 50_000);
 
       tcp.resume();
-      const batch = await next<ItemBatchEvent>(lagging, 'item:batch', () => true, 20_000);
+      // The coalesced batch (window batches written before it fell behind may arrive first).
+      const batch = await next<ItemBatchEvent>(lagging, 'item:batch', (b) => b.omitted > 0, 20_000);
       expect(batch.items.length).toBeLessThanOrEqual(20);
-      expect(batch.omitted).toBeGreaterThan(0);
       expect(slowItems.length + batches.reduce((n, b) => n + b.items.length + b.omitted, 0)).toBe(total);
       await sleep(100);
-      expect(fastItems.length).toBe(total);
+      expect(fastItems.length + fastBatches.reduce((n, b) => n + b.items.length, 0)).toBe(total);
+      expect(fastBatches.every((b) => b.omitted === 0)).toBe(true);
       const metrics = await (await fetch(`${slow.url}/metrics`, { headers: slow.headers })).text();
       expect(metrics).toMatch(/framewatch_live_coalesced_total [1-9]/u);
     } finally {
@@ -404,5 +449,9 @@ describe('/metrics', () => {
     expect(text).toMatch(/framewatch_pipeline_runs_total\{state="succeeded"\} 1/u);
     expect(text).toMatch(/framewatch_pipeline_errors_total\{source="src-m"\} 1/u);
     expect(text).toMatch(/framewatch_store_operation_duration_seconds_count\{operation="upsertItems",outcome="ok"\} [1-9]/u);
+    // What a soak run or an operator watches for a leak or a blocked loop.
+    expect(text).toMatch(/framewatch_process_resident_memory_bytes [1-9]/u);
+    const delay = /framewatch_eventloop_delay_seconds\{quantile="0.99"\} (\S+)/u.exec(text)?.[1];
+    expect(Number(delay)).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter } from '../../../server/live/filter.js';
+import { compileFilter, filterKey } from '../../../server/live/filter.js';
 import type { LiveFilter } from '../../../server/live/protocol.js';
 import type { LiveItemFields } from '../../../server/live/filter.js';
 
@@ -49,5 +49,19 @@ describe('live filter', () => {
 
   it('refuses bad query syntax with a validation error', () => {
     expect(() => compileFilter({ query: '"open' })).toThrow(/never closed/u);
+  });
+});
+
+describe('filter key', () => {
+  it('is the same for filters that mean the same, and differs otherwise', () => {
+    expect(filterKey({ sides: ['UA', 'RU'], platforms: ['telegram'] })).toBe(
+      filterKey({ platforms: ['telegram'], sides: ['RU', 'UA'], frames: [] }),
+    );
+    expect(filterKey({})).toBe(filterKey({ sides: [], query: '  ' }));
+    expect(filterKey({ query: ' exchange ' })).toBe(filterKey({ query: 'exchange' }));
+    expect(filterKey({ sides: ['UA'] })).not.toBe(filterKey({ sides: ['RU'] }));
+    // The same value in another field is another filter.
+    expect(filterKey({ sources: ['UA'] })).not.toBe(filterKey({ sides: ['UA'] }));
+    expect(filterKey({ query: 'exchange' })).not.toBe(filterKey({ query: '-exchange' }));
   });
 });
