@@ -4,25 +4,33 @@
  * what compare across runs, the absolute figures are not. Targets that fail are reported, never
  * turned into a failing exit code; only a crash exits non-zero.
  *
- *   npm run bench -- [--items 200000] [--ingest 50000] [--only sqlite|elasticsearch|live|alerts|briefings|collection|dashboard] [--briefing-items 100000] [--repeats 30] [--json path]
+ * The store figures (API ingest, search and analytics on both adapters, and their raw baselines) are
+ * measured at every corpus size: the same stores grow from one size to the next (200,000 items, then
+ * 800,000 more), and the table shows how each figure grew. The other modules run once.
+ *
+ *   npm run bench -- [--sizes 200000,1000000] [--ingest 50000] [--only stores|sqlite|elasticsearch|live|alerts|briefings|collection|dashboard] [--briefing-items 100000] [--repeats 30] [--json path]
+ *                    [--es-url http://host:9200 | --es-port 9251 --es-heap 1g --es-data-dir /tmp/framewatch-bench-es]
  *                    [--alert-rules 100] [--alert-rate 200] [--alert-seconds 10]
  *                    [--live-clients 500] [--live-rate 200] [--live-seconds 10] [--fanout-clients 1000] [--burst 5000]
  *                    [--enrich-items 100000] [--import-messages 120000]
+ *   npm run bench -- --compare a.json b.json    (figures of two runs side by side)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { connectElasticsearch, elasticsearchIngest, elasticsearchQueries } from './bench/elasticsearch.js';
-import type { IngestFigures, QueryFigures } from './bench/figures.js';
+import { connectElasticsearch, openElasticsearchTarget, type NodeOptions } from './bench/elasticsearch.js';
+import type { IngestFigures, SizeFigures, StoreFigures } from './bench/figures.js';
 import { watchMemory } from './bench/measure.js';
-import { sqliteIngest, sqliteQueries } from './bench/sqlite.js';
-import { liveBench } from './bench/live.js';
+import { openSqliteTarget } from './bench/sqlite.js';
+import { growAndMeasure, type StoreUnderTest } from './bench/stores.js';
+import { liveBench, liveRows } from './bench/live.js';
+import { overviewLoad, overviewRows, type OverviewLoadFigures } from './bench/overview.js';
 import { enrichBench, importBench } from './bench/collection.js';
 import { alertsBench } from './bench/alerts.js';
 import { briefingsBench } from './bench/briefings.js';
 import { dashboardBench } from './bench/dashboard.js';
-import { fmt, renderTable, type Row } from './bench/table.js';
+import { compareReports, fmt, renderTable, type Row } from './bench/table.js';
 
 const ES_INGEST_TARGET = 0.6;
 const SQLITE_INGEST_TARGET = 5_000;
@@ -34,10 +42,15 @@ const IMPORT_RATIO_TARGET = 0.5;
 const IMPORT_RSS_TARGET_MB = 300;
 const INITIAL_JS_TARGET_KB = 350;
 
+const MODULES = ['stores', 'sqlite', 'elasticsearch', 'live', 'alerts', 'briefings', 'collection', 'dashboard'] as const;
+
 interface Options {
-  items: number;
+  /** Corpus sizes of the store figures, ascending; the stores grow from one to the next. */
+  sizes: number[];
+  /** The ingest figure at a size: the last this-many items written before the store reached it. */
   ingest: number;
-  only: 'sqlite' | 'elasticsearch' | 'live' | 'alerts' | 'briefings' | 'collection' | 'dashboard' | undefined;
+  only: (typeof MODULES)[number] | undefined;
+  elasticsearch: NodeOptions;
   collection: { enrichItems: number; importMessages: number };
   briefingItems: number;
   alerts: { rules: number; rate: number; seconds: number };
@@ -49,8 +62,13 @@ interface Options {
 function parseOptions(): Options {
   const { values } = parseArgs({
     options: {
-      items: { type: 'string', default: '200000' },
+      sizes: { type: 'string' },
+      items: { type: 'string' },
       ingest: { type: 'string', default: '50000' },
+      'es-url': { type: 'string' },
+      'es-port': { type: 'string', default: '9251' },
+      'es-heap': { type: 'string', default: '1g' },
+      'es-data-dir': { type: 'string' },
       only: { type: 'string' },
       repeats: { type: 'string', default: '30' },
       json: { type: 'string' },
@@ -72,19 +90,28 @@ function parseOptions(): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not "${text}"`);
     return n;
   };
-  if (
-    values.only !== undefined &&
-    !['sqlite', 'elasticsearch', 'live', 'alerts', 'briefings', 'collection', 'dashboard'].includes(values.only)
-  ) {
-    throw new Error(
-      `--only must be sqlite, elasticsearch, live, alerts, briefings, collection or dashboard, not "${values.only}"`,
-    );
+  if (values.only !== undefined && !(MODULES as readonly string[]).includes(values.only)) {
+    throw new Error(`--only must be one of ${MODULES.join(', ')}, not "${values.only}"`);
+  }
+  // --items N is the older spelling of a single size.
+  const sizes = (values.sizes ?? values.items ?? '200000,1000000').split(',').map((text) => count('sizes', text.trim()));
+  if (sizes.some((n, i) => i > 0 && n <= (sizes[i - 1] as number))) {
+    throw new Error(`--sizes must be ascending, not "${values.sizes}"`);
+  }
+  if (values['es-heap'] !== undefined && !/^\d+[mg]$/u.test(values['es-heap'])) {
+    throw new Error(`--es-heap must look like 512m or 2g, not "${values['es-heap']}"`);
   }
   const stamp = new Date().toISOString().replace(/[:.]/gu, '-');
   return {
-    items: count('items', values.items),
+    sizes,
     ingest: count('ingest', values.ingest),
     only: values.only as Options['only'],
+    elasticsearch: {
+      url: values['es-url'],
+      port: count('es-port', values['es-port']),
+      heap: values['es-heap'],
+      ...(values['es-data-dir'] !== undefined && { dataDir: values['es-data-dir'] }),
+    },
     briefingItems: count('briefing-items', values['briefing-items']),
     collection: {
       enrichItems: count('enrich-items', values['enrich-items']),
@@ -109,40 +136,118 @@ function parseOptions(): Options {
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-interface AdapterFigures {
-  ingest: IngestFigures;
-  queries: QueryFigures;
+const SQLITE_INGEST_ROW = {
+  baseline: 'raw INSERT',
+  target: `>= ${fmt.int(SQLITE_INGEST_TARGET)} items/s`,
+  passes: (f: IngestFigures) => f.framewatch.perSec >= SQLITE_INGEST_TARGET,
+};
+const ES_INGEST_ROW = {
+  baseline: 'raw _bulk',
+  target: `>= ${ES_INGEST_TARGET.toFixed(2)}x raw`,
+  passes: (f: IngestFigures) => f.ratio >= ES_INGEST_TARGET,
+};
+
+/**
+ * The rows of one adapter: each figure at every size, one after the other, and beside the larger
+ * sizes how it grew since the smallest ("p95 x2.30 ... for 5x items"), its raw baseline's growth in
+ * brackets, so growth the engine itself shows is told apart from growth Framewatch adds.
+ */
+function storeRows(figures: StoreFigures, ingestRow: typeof SQLITE_INGEST_ROW): Row[] {
+  const { adapter, sizes } = figures;
+  const first = sizes[0];
+  if (!first) return [];
+  const more = (s: SizeFigures) => `${Number((s.items / first.items).toFixed(1))}x items`;
+  const at = (s: SizeFigures) => fmt.size(s.items);
+  const rows: Row[] = [];
+  for (const s of sizes) {
+    rows.push({
+      figure: `${adapter} API ingest at ${at(s)} items (last ${fmt.int(s.ingest.items)}, 1,000/request)`,
+      value: `${fmt.int(s.ingest.framewatch.perSec)} items/s`,
+      baseline: `${ingestRow.baseline} ${fmt.int(s.ingest.raw.perSec)} items/s`,
+      ratio: fmt.ratio(s.ingest.ratio),
+      growth:
+        s === first
+          ? '-'
+          : `items/s ${fmt.times(s.ingest.framewatch.perSec / first.ingest.framewatch.perSec)} ` +
+            `(raw ${fmt.times(s.ingest.raw.perSec / first.ingest.raw.perSec)}) for ${more(s)}`,
+      target: ingestRow.target,
+      verdict: ingestRow.passes(s.ingest) ? 'PASS' : 'FAIL',
+      measures: { itemsPerSec: s.ingest.framewatch.perSec, rawItemsPerSec: s.ingest.raw.perSec, ratio: s.ingest.ratio },
+    });
+  }
+  for (const s of sizes) {
+    rows.push({
+      figure: `${adapter} growing ${fmt.size(s.stage.fromItems)} -> ${at(s)} through the API (${fmt.int(s.stage.items)} items)`,
+      value: `${fmt.int(s.stage.framewatch.perSec)} items/s`,
+      baseline: `${ingestRow.baseline} ${fmt.int(s.stage.raw.perSec)} items/s`,
+      ratio: fmt.ratio(s.stage.ratio),
+      target: '-',
+      verdict: 'info',
+      measures: { itemsPerSec: s.stage.framewatch.perSec, rawItemsPerSec: s.stage.raw.perSec, ratio: s.stage.ratio },
+    });
+  }
+  first.ops.forEach((firstOp, i) => {
+    for (const s of sizes) {
+      const op = s.ops[i];
+      if (!op) continue;
+      rows.push({
+        figure: `${adapter} ${op.op} at ${at(s)} (p50 / p95)`,
+        value: `${fmt.ms(op.framewatch.p50)} / ${fmt.ms(op.framewatch.p95)} ms`,
+        baseline:
+          `raw ${fmt.ms(op.raw.p50)} / ${fmt.ms(op.raw.p95)} ms` +
+          (op.rawTook ? ` (took p50 ${fmt.int(op.rawTook.p50)} ms)` : ''),
+        ratio: fmt.ratio(op.ratio),
+        growth:
+          s === first
+            ? '-'
+            : `p95 ${fmt.times(op.framewatch.p95 / firstOp.framewatch.p95)}, p50 ${fmt.times(op.framewatch.p50 / firstOp.framewatch.p50)} ` +
+              `(raw p50 ${fmt.times(op.raw.p50 / firstOp.raw.p50)}) for ${more(s)}`,
+        target: '-',
+        verdict: 'info',
+        measures: { p50: op.framewatch.p50, p95: op.framewatch.p95, rawP50: op.raw.p50, rawP95: op.raw.p95, ratio: op.ratio },
+      });
+    }
+  });
+  return rows;
 }
 
-function adapterRows(name: string, figures: AdapterFigures, ingestRow: Row): Row[] {
-  const { load, ops } = figures.queries;
-  return [
-    ingestRow,
-    {
-      figure: `${name} load via store.upsertItems (${fmt.int(load.items)} items)`,
-      value: `${fmt.int(load.perSec)} items/s`,
-      baseline: '-',
-      ratio: '-',
-      target: '-',
-      verdict: 'info',
-    },
-    ...ops.map((op): Row => ({
-      figure: `${name} ${op.op} (p50 / p95)`,
-      value: `${fmt.ms(op.framewatch.p50)} / ${fmt.ms(op.framewatch.p95)} ms`,
-      baseline:
-        `raw ${fmt.ms(op.raw.p50)} / ${fmt.ms(op.raw.p95)} ms` + (op.rawTook ? ` (took p50 ${fmt.int(op.rawTook.p50)} ms)` : ''),
-      ratio: fmt.ratio(op.ratio),
-      target: '-',
-      verdict: 'info',
-    })),
-  ];
+/** Grows one adapter's stores through every size; closes them whatever happens. */
+/** The dashboard's overview load on each adapter, taken while its store holds 200,000 items (or the first size). */
+const OVERVIEW_ITEMS = 200_000;
+const overviewFigures: OverviewLoadFigures[] = [];
+
+async function storeBench(open: () => Promise<StoreUnderTest>, options: Options): Promise<StoreFigures> {
+  const target = await open();
+  const overviewAt = options.sizes.includes(OVERVIEW_ITEMS) ? OVERVIEW_ITEMS : options.sizes[0];
+  try {
+    return await growAndMeasure(target, {
+      sizes: options.sizes,
+      ingestWindow: options.ingest,
+      repeats: options.repeats,
+      warmup: WARMUP,
+      log,
+      atSize: async (size, t) => {
+        if (size === overviewAt)
+          overviewFigures.push(await overviewLoad(t, { items: size, repeats: options.repeats, warmup: WARMUP, log }));
+      },
+    });
+  } finally {
+    await target.close();
+  }
 }
 
 async function main(): Promise<void> {
+  const compare = process.argv.indexOf('--compare');
+  if (compare >= 0) {
+    const [a, b] = process.argv.slice(compare + 1, compare + 3);
+    if (a === undefined || b === undefined) throw new Error('usage: npm run bench -- --compare a.json b.json');
+    const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { startedAt?: string; rows?: Row[] };
+    log(compareReports({ name: a, ...read(a) }, { name: b, ...read(b) }));
+    return;
+  }
   const options = parseOptions();
   const memory = watchMemory();
   const started = new Date();
-  const queryOptions = { repeats: options.repeats, warmup: WARMUP, log };
   const rows: Row[] = [];
   const report: Record<string, unknown> = {
     startedAt: started.toISOString(),
@@ -150,99 +255,38 @@ async function main(): Promise<void> {
     machine: { node: process.version, cpus: cpus().length, platform: process.platform },
   };
 
-  if (options.only === undefined || options.only === 'sqlite') {
-    log(`SQLite: ingest ${fmt.int(options.ingest)} items (API and raw inserts)`);
-    const ingest = await sqliteIngest(options.ingest);
-    log(`SQLite: queries over ${fmt.int(options.items)} items, ${options.repeats} repetitions each`);
-    const queries = await sqliteQueries(options.items, queryOptions);
-    report.sqlite = { ingest, queries };
-    rows.push(
-      ...adapterRows(
-        'SQLite',
-        { ingest, queries },
-        {
-          figure: `SQLite API ingest (${fmt.int(ingest.items)} items, 1,000/request)`,
-          value: `${fmt.int(ingest.framewatch.perSec)} items/s`,
-          baseline: `raw INSERT ${fmt.int(ingest.raw.perSec)} items/s`,
-          ratio: fmt.ratio(ingest.ratio),
-          target: `>= ${fmt.int(SQLITE_INGEST_TARGET)} items/s`,
-          verdict: ingest.framewatch.perSec >= SQLITE_INGEST_TARGET ? 'PASS' : 'FAIL',
-        },
-      ),
-    );
+  const stores = options.only === undefined || options.only === 'stores';
+  if (stores || options.only === 'sqlite') {
+    const sqlite = await storeBench(openSqliteTarget, options);
+    report.sqlite = sqlite;
+    rows.push(...storeRows(sqlite, SQLITE_INGEST_ROW));
   }
 
-  if (options.only === undefined || options.only === 'elasticsearch') {
+  if (stores || options.only === 'elasticsearch') {
     log('Elasticsearch: connecting');
-    const node = await connectElasticsearch(log);
+    const node = await connectElasticsearch(log, options.elasticsearch);
     // A Ctrl-C must not leave a JVM this run started running in the background.
     const interrupted = () => void node.stop().finally(() => process.exit(130));
     process.once('SIGINT', interrupted);
     try {
       log(`Elasticsearch: ${node.origin}`);
-      log(`Elasticsearch: ingest ${fmt.int(options.ingest)} items (API and raw _bulk)`);
-      const ingest = await elasticsearchIngest(node.url, options.ingest);
-      log(`Elasticsearch: queries over ${fmt.int(options.items)} items, ${options.repeats} repetitions each`);
-      const queries = await elasticsearchQueries(node.url, options.items, queryOptions);
-      report.elasticsearch = { node: node.origin, ingest, queries };
-      rows.push(
-        ...adapterRows(
-          'Elasticsearch',
-          { ingest, queries },
-          {
-            figure: `Elasticsearch API ingest (${fmt.int(ingest.items)} items, 1,000/request)`,
-            value: `${fmt.int(ingest.framewatch.perSec)} items/s`,
-            baseline: `raw _bulk ${fmt.int(ingest.raw.perSec)} items/s`,
-            ratio: fmt.ratio(ingest.ratio),
-            target: `>= ${ES_INGEST_TARGET.toFixed(2)}x raw`,
-            verdict: ingest.ratio >= ES_INGEST_TARGET ? 'PASS' : 'FAIL',
-          },
-        ),
-      );
+      const elasticsearch = await storeBench(() => openElasticsearchTarget(node.url), options);
+      report.elasticsearch = { node: node.origin, ...elasticsearch };
+      rows.push(...storeRows(elasticsearch, ES_INGEST_ROW));
     } finally {
       process.off('SIGINT', interrupted);
       await node.stop();
     }
   }
+  if (overviewFigures.length > 0) {
+    report.overview = overviewFigures;
+    rows.push(...overviewRows(overviewFigures));
+  }
 
   if (options.only === undefined || options.only === 'live') {
     const live = await liveBench({ ...options.live, log });
     report.live = live;
-    const { latency, fanout } = live;
-    rows.push(
-      {
-        figure: `Live latency POST sent -> event (${fmt.int(latency.clients)} clients, ${latency.ratePerSec} items/s, p50 / p95)`,
-        value: `${fmt.ms(latency.sendToEvent.p50)} / ${fmt.ms(latency.sendToEvent.p95)} ms`,
-        baseline: `POST answered -> event ${fmt.ms(latency.ackToEvent.p50)} / ${fmt.ms(latency.ackToEvent.p95)} ms`,
-        ratio: '-',
-        target: `p95 <= ${LIVE_P95_TARGET_MS} ms`,
-        verdict: latency.sendToEvent.p95 <= LIVE_P95_TARGET_MS && latency.missing === 0 ? 'PASS' : 'FAIL',
-      },
-      {
-        figure: 'Live events at probe clients before the POST answer / missing',
-        value: `${fmt.int(latency.beforeAck)} of ${fmt.int(latency.sendToEvent.n)} / ${fmt.int(latency.missing)}`,
-        baseline: `sent ${latency.achievedRate.toFixed(0)} items/s; CPU s/s: server ${latency.serverCpu.toFixed(2)}, clients ${latency.clientCpu.toFixed(2)}`,
-        ratio: '-',
-        target: '-',
-        verdict: 'info',
-      },
-      {
-        figure: `Live fan-out delivery (${fmt.int(fanout.clients)} filtered clients, burst of ${fmt.int(fanout.items)}, p50 / p95)`,
-        value: `${fmt.ms(fanout.delivery.p50)} / ${fmt.ms(fanout.delivery.p95)} ms`,
-        baseline: `${fmt.int(fanout.delivered)} single + ${fmt.int(fanout.inBatches)} batched + ${fmt.int(fanout.omitted)} coalesced of ${fmt.int(fanout.expected)}`,
-        ratio: '-',
-        target: '-',
-        verdict: fanout.delivered + fanout.inBatches + fanout.omitted === fanout.expected ? 'info' : 'FAIL',
-      },
-      {
-        figure: 'Live fan-out server RSS (after the burst / peak)',
-        value: `${fmt.int(fanout.serverRssMb)} / ${fmt.int(fanout.serverPeakRssMb)} MB`,
-        baseline: '-',
-        ratio: '-',
-        target: '-',
-        verdict: 'info',
-      },
-    );
+    rows.push(...liveRows(live, LIVE_P95_TARGET_MS));
   }
 
   if (options.only === undefined || options.only === 'alerts') {
@@ -311,12 +355,41 @@ async function main(): Promise<void> {
       target: `<= ${INITIAL_JS_TARGET_KB} kB`,
       verdict: kb <= INITIAL_JS_TARGET_KB ? 'PASS' : 'FAIL',
     });
+    for (const o of d.overview) {
+      rows.push({
+        figure: `Dashboard overview first render, Chromium, ${fmt.int(d.storedItems)} items stored (${o.label}: ${fmt.int(o.itemsInRange)} in range; p50 / p95)`,
+        value: `${fmt.ms(o.render.p50)} / ${fmt.ms(o.render.p95)} ms`,
+        baseline: `its ${o.requests} API requests in parallel ${fmt.ms(o.api.p50)} / ${fmt.ms(o.api.p95)} ms`,
+        ratio: fmt.ratio(o.render.p50 / o.api.p50),
+        target: '-',
+        verdict: 'info',
+      });
+    }
+    const { idle, streaming } = d.live;
+    rows.push(
+      {
+        figure: `Dashboard live timeline at ${d.live.ratePerSec} items/s for ${streaming.seconds.toFixed(0)} s: frame p95 / dropped frames / long tasks`,
+        value: `${fmt.ms(streaming.frameP95)} ms / ${(streaming.droppedShare * 100).toFixed(1)}% / ${streaming.longTasks} (${fmt.int(streaming.longTaskMs)} ms)`,
+        baseline: `idle ${fmt.ms(idle.frameP95)} ms / ${(idle.droppedShare * 100).toFixed(1)}% / ${idle.longTasks} (${fmt.int(idle.longTaskMs)} ms)`,
+        ratio: fmt.ratio(streaming.frameP95 / idle.frameP95),
+        target: '-',
+        verdict: 'info',
+      },
+      {
+        figure: 'Dashboard live timeline: items shown / posted (sent at)',
+        value: `${fmt.int(d.live.timelineGrowth)} / ${fmt.int(d.live.posted)}`,
+        baseline: `${d.live.achievedRate.toFixed(1)} items/s`,
+        ratio: '-',
+        target: '= posted',
+        verdict: d.live.timelineGrowth === d.live.posted ? 'PASS' : 'FAIL',
+      },
+    );
   }
 
   if (options.only === undefined || options.only === 'collection') {
     log(`Collection: enrichment of ${fmt.int(options.collection.enrichItems)} items on one core`);
     const enrichment = enrichBench(options.collection.enrichItems);
-    const node = await connectElasticsearch(log);
+    const node = await connectElasticsearch(log, options.elasticsearch);
     let imports;
     try {
       log(`Collection: import of a ${fmt.int(options.collection.importMessages)}-message Telegram export`);

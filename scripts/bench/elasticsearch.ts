@@ -1,4 +1,4 @@
-/** Elasticsearch figures: API ingest against raw _bulk, loading, and the query shapes against raw _search. */
+/** Elasticsearch under test: API ingest against raw _bulk, and the query shapes against raw _search. */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +7,9 @@ import { ElasticsearchStore } from '../../server/store/elasticsearch/elasticsear
 import { ITEM_MAPPINGS } from '../../server/store/elasticsearch/mappings.js';
 import { prepareItem } from '../../server/store/prepare.js';
 import { startElasticsearch } from '../../test/elasticsearch/node.js';
-import { postItems, startApi } from './api.js';
-import { BATCH, itemBatches } from './data.js';
-import { perSecond, type IngestFigures, type QueryFigures } from './figures.js';
-import { alternating } from './measure.js';
-import { runOps, type GroupKey, type RawQuery, type RunOptions } from './queries.js';
+import { startApi, type Api } from './api.js';
+import type { GroupKey, RawQuery } from './queries.js';
+import type { StoreUnderTest } from './stores.js';
 
 type Json = Record<string, unknown>;
 
@@ -22,16 +20,29 @@ export interface ElasticsearchNode {
   origin: string;
 }
 
-/** ELASTICSEARCH_URL when set; otherwise a local node on 9251 (the tests may hold 9250) that this run owns. */
-export async function connectElasticsearch(log: (line: string) => void): Promise<ElasticsearchNode> {
-  const external = process.env.ELASTICSEARCH_URL;
-  if (external) return { url: external.replace(/\/$/u, ''), stop: async () => {}, origin: 'ELASTICSEARCH_URL' };
-  const dataDir = join(tmpdir(), 'framewatch-bench-es');
-  const node = await startElasticsearch({ port: 9251, dataDir, heap: '1g', log });
+export interface NodeOptions {
+  /** A running cluster to use instead of starting a node (--es-url; else ELASTICSEARCH_URL). */
+  url?: string | undefined;
+  /** Port, data dir and heap of the node this run starts (or reuses, when its data dir's node runs). */
+  port?: number;
+  dataDir?: string;
+  heap?: string;
+}
+
+/**
+ * The given cluster, else ELASTICSEARCH_URL, else a local node (9251 by default: the tests may hold
+ * 9250) that this run owns. A node already running on the same data dir is reused and left running.
+ */
+export async function connectElasticsearch(log: (line: string) => void, options: NodeOptions = {}): Promise<ElasticsearchNode> {
+  const external = options.url ?? process.env.ELASTICSEARCH_URL;
+  if (external) return { url: external.replace(/\/$/u, ''), stop: async () => {}, origin: external };
+  const dataDir = options.dataDir ?? join(tmpdir(), 'framewatch-bench-es');
+  const heap = options.heap ?? '1g';
+  const node = await startElasticsearch({ port: options.port ?? 9251, dataDir, heap, log });
   if (node.reused) return { url: node.url, stop: async () => {}, origin: `reused local node ${node.url}` };
   return {
     url: node.url,
-    origin: `local node started on ${node.url} (1 GB heap)`,
+    origin: `local node started on ${node.url} (${heap} heap)`,
     stop: async () => {
       await node.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -56,7 +67,7 @@ let runs = 0;
 const newPrefix = (label: string) => `fwbench-${process.pid}-${Date.now().toString(36)}-${runs++}-${label}`;
 
 /** Removes the indices and index templates of one prefix (wildcard deletes are refused, so each is named). */
-async function dropPrefix(url: string, prefix: string): Promise<void> {
+export async function dropPrefix(url: string, prefix: string): Promise<void> {
   const indices = Object.keys(await es(url, 'GET', `/${prefix}-*?expand_wildcards=all`));
   if (indices.length > 0) await es(url, 'DELETE', `/${indices.join(',')}`);
   const templates = await es<{ index_templates: { name: string }[] }>(url, 'GET', `/_index_template/${prefix}-*`).catch(() => ({
@@ -80,60 +91,6 @@ function bulkBody(index: string, batch: ItemInput[], now: Date): string {
       return `${JSON.stringify({ index: { _index: index, _id: p.item.id } })}\n${JSON.stringify(doc)}\n`;
     })
     .join('');
-}
-
-/**
- * Framewatch: JSON arrays POSTed over HTTP to an ElasticsearchStore on fresh indices. Baseline: the
- * documents the adapter would write, built outside the clock, sent as _bulk index actions with the
- * same ids to a fresh index with the adapter's mapping and settings (1 shard, 0 replicas, 1 s
- * refresh). The baseline writes items only: no snapshot documents and no mget of stored revisions,
- * which are Framewatch's own work. The two alternate batch by batch.
- */
-async function measureIngest(url: string, count: number): Promise<IngestFigures> {
-  const rawPrefix = newPrefix('raw');
-  const index = `${rawPrefix}-items`;
-  const prefix = newPrefix('api');
-  const store = new ElasticsearchStore({ url, indexPrefix: prefix, shards: 1, replicas: 0 });
-  try {
-    await es(url, 'PUT', `/${index}`, {
-      settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
-      mappings: ITEM_MAPPINGS as Json,
-    });
-    await store.init();
-    const api = await startApi(store);
-    try {
-      const now = new Date();
-      const rounds = function* () {
-        for (const batch of itemBatches(count)) {
-          const raw = bulkBody(index, batch, now);
-          const body = JSON.stringify(batch);
-          yield [
-            async () => postItems(api.url, body, batch.length),
-            async () => {
-              const r = await es<{ errors: boolean }>(url, 'POST', '/_bulk', raw);
-              if (r.errors) throw new Error('a raw _bulk request reported item errors');
-            },
-          ] as const;
-        }
-      };
-      const [apiMs, rawMs] = await alternating(rounds());
-      const framewatch = perSecond(count, apiMs);
-      const rawFigures = perSecond(count, rawMs);
-      return { items: count, framewatch, raw: rawFigures, ratio: framewatch.perSec / rawFigures.perSec };
-    } finally {
-      await api.close();
-    }
-  } finally {
-    await dropPrefix(url, rawPrefix);
-    await dropPrefix(url, prefix);
-    await store.close();
-  }
-}
-
-export async function elasticsearchIngest(url: string, count: number): Promise<IngestFigures> {
-  // Warm-up: a fresh JVM's first bulk requests run interpreted code.
-  await measureIngest(url, 2 * BATCH);
-  return measureIngest(url, count);
 }
 
 const aggFor = (key: GroupKey): Json => {
@@ -162,42 +119,60 @@ export function rawSearchBody(q: RawQuery): Json {
   };
 }
 
-export async function elasticsearchQueries(url: string, count: number, options: RunOptions): Promise<QueryFigures> {
-  const prefix = newPrefix('query');
+/**
+ * Framewatch: JSON arrays POSTed over HTTP to an ElasticsearchStore on fresh indices; its queries
+ * over HTTP. Baselines: the documents the adapter would write, built outside the clock, sent as
+ * _bulk index actions with the same ids to a fresh index with the adapter's mapping and settings
+ * (1 shard, 0 replicas, 1 s refresh), which grows alongside (items only: no snapshot documents and
+ * no mget of stored revisions, which are Framewatch's own work); and the query shapes as plain
+ * _search requests on the store's own index, with the node's `took` recorded.
+ */
+export async function openElasticsearchTarget(url: string): Promise<StoreUnderTest> {
+  const rawPrefix = newPrefix('raw');
+  const rawIndex = `${rawPrefix}-items`;
+  const prefix = newPrefix('api');
+  const index = `${prefix}-items`;
   const store = new ElasticsearchStore({ url, indexPrefix: prefix, shards: 1, replicas: 0 });
-  try {
-    await store.init();
-    let loadMs = 0;
-    // Only the store calls are timed: generating the corpus is not the store's cost.
-    for (const batch of itemBatches(count)) {
-      const started = performance.now();
-      await store.upsertItems(batch);
-      loadMs += performance.now() - started;
-    }
-    const load = { items: count, ...perSecond(count, loadMs) };
-    await store.sync();
-    options.log(`  loaded ${count} items in ${(loadMs / 1000).toFixed(1)} s`);
-    const api = await startApi(store);
-    try {
-      const index = `${prefix}-items`;
-      const ops = await runOps(
-        api.url,
-        async (q) => ({ tookMs: (await es<{ took: number }>(url, 'POST', `/${index}/_search`, rawSearchBody(q))).took }),
-        {
-          ...options,
-          // Repeating the same size-0 aggregation would otherwise be answered from the shard request
-          // cache (took 0 ms) on both sides; clearing it times the aggregation itself.
-          beforeEach: async () => {
-            await es(url, 'POST', `/${index}/_cache/clear?request=true`);
-          },
-        },
-      );
-      return { load, ops };
-    } finally {
-      await api.close();
-    }
-  } finally {
+  const cleanUp = async () => {
+    await dropPrefix(url, rawPrefix);
     await dropPrefix(url, prefix);
     await store.close();
+  };
+  let api: Api;
+  try {
+    await es(url, 'PUT', `/${rawIndex}`, {
+      settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '1s' },
+      mappings: ITEM_MAPPINGS as Json,
+    });
+    await store.init();
+    api = await startApi(store);
+  } catch (error) {
+    await cleanUp();
+    throw error;
   }
+  return {
+    adapter: 'Elasticsearch',
+    api,
+    rawWriter: (batch, now) => {
+      const body = bulkBody(rawIndex, batch, now);
+      return async () => {
+        const r = await es<{ errors: boolean }>(url, 'POST', '/_bulk', body);
+        if (r.errors) throw new Error('a raw _bulk request reported item errors');
+      };
+    },
+    runRaw: async (q) => ({ tookMs: (await es<{ took: number }>(url, 'POST', `/${index}/_search`, rawSearchBody(q))).took }),
+    // Repeating the same size-0 aggregation would otherwise be answered from the shard request
+    // cache (took 0 ms) on both sides; clearing it times the aggregation itself.
+    beforeEach: async () => {
+      await es(url, 'POST', `/${index}/_cache/clear?request=true`);
+    },
+    sync: () => store.sync(),
+    close: async () => {
+      try {
+        await api.close();
+      } finally {
+        await cleanUp();
+      }
+    },
+  };
 }

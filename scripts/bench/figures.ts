@@ -14,14 +14,21 @@ export interface IngestFigures {
   ratio: number;
 }
 
-export interface LoadFigures extends Throughput {
-  items: number;
-}
-
 export const perSecond = (items: number, ms: number): Throughput => ({ ms, perSec: items / (ms / 1000) });
 
-export interface QueryFigures {
-  /** Loading the corpus through store.upsertItems (reported, not a target). */
-  load: LoadFigures;
+/** Everything measured on one adapter when its store held `items` items. */
+export interface SizeFigures {
+  items: number;
+  /** API ingest against raw writes over the last items written before the store reached this size. */
+  ingest: IngestFigures;
+  /** The whole stage that grew the store (and the raw baseline) from `fromItems` to this size. */
+  stage: IngestFigures & { fromItems: number };
   ops: OpResult[];
+  /** RSS of the bench process (client, API server and, for SQLite, the store) after the queries. */
+  rssMb: number;
+}
+
+export interface StoreFigures {
+  adapter: string;
+  sizes: SizeFigures[];
 }

@@ -2,11 +2,11 @@
  * The dashboard in real Chromium against the real server: built client, SQLite store with demo
  * data, a signed-in analyst. Asserts what a user sees, not how the components are built.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -16,9 +16,8 @@ import { seedDemoData } from '../../server/services/demo.js';
 import { anItem, idOf } from '../helpers/factories.js';
 import { sqliteTestStore, type TestStore } from '../helpers/stores.js';
 import { TEST_PASSWORD } from '../helpers/auth.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -112,19 +111,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
 
     // launch + newContext: every context gets a fresh, temporary profile.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, colorScheme: 'light' });
     page = await context.newPage();
     page.on('dialog', (dialog) => {

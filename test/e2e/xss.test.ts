@@ -4,11 +4,11 @@
  * saved view names, event marker labels, briefing titles and summaries. On every page no script
  * runs (window.__xss stays undefined), no dialog opens and nothing requests the payloads' URL.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -17,9 +17,7 @@ import { SYSTEM } from '../../server/auth/service.js';
 import { anItem, idOf } from '../helpers/factories.js';
 import { sqliteTestStore, type TestStore } from '../helpers/stores.js';
 import { TEST_PASSWORD } from '../helpers/auth.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
+import { haveChromium, launchChromium } from '../helpers/chromium.js';
 
 describe.skipIf(!haveChromium)('XSS payloads in every displayed field (Chromium)', () => {
   let outDir: string;
@@ -143,17 +141,7 @@ describe.skipIf(!haveChromium)('XSS payloads in every displayed field (Chromium)
     });
 
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     page = await context.newPage();
     page.on('dialog', (dialog) => {
