@@ -2,6 +2,7 @@
  * The one door from the dashboard to the API: same-origin fetch with the session cookie, the CSRF
  * header on changes, and every failure turned into an ApiError carrying the server's error shape.
  */
+import { text } from '../i18n/text.js';
 import type { ErrorBody } from './types.js';
 
 export class ApiError extends Error {
@@ -78,14 +79,19 @@ export async function request<T>(
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError('network', 'The server cannot be reached. Check your connection and try again.', 0);
+    throw new ApiError('network', text('api.unreachable'), 0);
   }
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     if (response.status === 401 && onUnauthenticated) onUnauthenticated();
     if (isErrorBody(body)) throw new ApiError(body.error.code, body.error.message, body.error.statusCode);
-    throw new ApiError('http_error', `The server answered ${response.status} ${response.statusText}`.trim(), response.status);
+    const { status, statusText } = response;
+    throw new ApiError(
+      'http_error',
+      statusText ? text('api.answeredStatus', { status, statusText }) : text('api.answered', { status }),
+      status,
+    );
   }
   return body as T;
 }

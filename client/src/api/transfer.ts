@@ -4,6 +4,7 @@
  * XMLHttpRequest, whose upload events are the only way a browser reports bytes sent.
  */
 import { ApiError, csrfHeader, toQueryString, type Query } from './http.js';
+import { text } from '../i18n/text.js';
 import type { ErrorBody } from './types.js';
 
 export interface ExportProgress {
@@ -21,7 +22,7 @@ const NON_ROW_LINES = 1;
 async function errorOf(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as ErrorBody | null;
   if (body?.error) return new ApiError(body.error.code, body.error.message, body.error.statusCode);
-  return new ApiError('http_error', `The server answered ${response.status}`, response.status);
+  return new ApiError('http_error', text('api.answered', { status: response.status }), response.status);
 }
 
 /**
@@ -42,7 +43,7 @@ export async function streamExport(
     });
   } catch (error) {
     if ((error as Error).name === 'AbortError') throw error;
-    throw new ApiError('network', 'The server cannot be reached. Check your connection and try again.', 0);
+    throw new ApiError('network', text('api.unreachable'), 0);
   }
   if (!response.ok || !response.body) throw await errorOf(response);
   const totalHeader = response.headers.get('x-total-count');
@@ -111,12 +112,14 @@ export function uploadFile<T>(
       }
       const error = (body as ErrorBody | null)?.error;
       if (xhr.status >= 400 && xhr.status !== 422) {
-        reject(new ApiError(error?.code ?? 'http_error', error?.message ?? `The server answered ${xhr.status}`, xhr.status));
+        reject(
+          new ApiError(error?.code ?? 'http_error', error?.message ?? text('api.answered', { status: xhr.status }), xhr.status),
+        );
         return;
       }
       resolve({ status: xhr.status, body: body as T });
     });
-    xhr.addEventListener('error', () => reject(new ApiError('network', 'The upload failed: the server cannot be reached.', 0)));
+    xhr.addEventListener('error', () => reject(new ApiError('network', text('api.uploadUnreachable'), 0)));
     xhr.addEventListener('abort', () => reject(new DOMException('upload aborted', 'AbortError')));
     xhr.send(file);
   });

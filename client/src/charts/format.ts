@@ -1,4 +1,6 @@
 /** Number and time text for chart tooltips and labels; pure, so briefings print the same strings. */
+import { englishChartText, type ChartTranslate } from './labels.js';
+
 const exactFormat = new Intl.NumberFormat('en-US');
 
 export const exactNumber = (value: number): string => exactFormat.format(value);
@@ -11,12 +13,14 @@ export function bucketEnd(start: string, interval: keyof typeof INTERVAL_MS): st
   return new Date(Date.parse(start) + INTERVAL_MS[interval]).toISOString();
 }
 
-/** "2026-01-21 08:00 UTC", or the same instant in the viewer's zone. */
-export function timeText(iso: string, zone: 'UTC' | 'local'): string {
+/** "2026-01-21 08:00 UTC", or the same instant in the viewer's zone ("… local"), in the chart's words. */
+export function timeText(iso: string, zone: 'UTC' | 'local', t: ChartTranslate = englishChartText): string {
   const date = new Date(iso);
   const pad = (n: number) => String(n).padStart(2, '0');
   if (zone === 'UTC') {
-    return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())} UTC`;
+    const time = `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
+    return t('timeUtc', { time });
   }
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())} local`;
+  const time = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return t('timeLocal', { time });
 }

@@ -4,13 +4,11 @@
  * briefing charts, unit tests) the builders use the English catalogue directly.
  */
 import { en } from '../i18n/en.js';
+import { fillPlaceholders } from '../i18n/text.js';
 
 export type ChartMessageKey = keyof typeof en.charts;
 export type ChartMessageValues = Record<string, string | number>;
 export type ChartTranslate = (key: ChartMessageKey, values?: ChartMessageValues) => string;
 
 /** English chart text: the `charts` messages with `{name}` placeholders filled in. */
-export const englishChartText: ChartTranslate = (key, values = {}) =>
-  en.charts[key].replace(/\{(\w+)\}/gu, (placeholder, name: string) =>
-    Object.hasOwn(values, name) ? String(values[name]) : placeholder,
-  );
+export const englishChartText: ChartTranslate = (key, values) => fillPlaceholders(en.charts[key], values);

@@ -65,7 +65,7 @@ export function markerSeries(markers: readonly ChartMarker[] | undefined, option
     filter: { from: m.at, to: bucketEnd(m.at, 'day') },
     tip: [
       m.label,
-      timeText(m.at, options.zone),
+      timeText(m.at, options.zone, t),
       ...(m.sides && m.sides.length > 0 ? [t('markerSides', { sides: m.sides.join(', ') })] : []),
       ...(m.description ? [m.description] : []),
     ],

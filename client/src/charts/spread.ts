@@ -28,7 +28,7 @@ export function buildSparklineOption(spread: SpreadResponse, options: TextOption
         data: spread.curve.map((point): MarkData => ({
           value: [point.start, point.cumulativePickups],
           filter: { release: spread.releaseId },
-          tip: [timeText(point.start, 'UTC'), t('pickupsSoFar', { count: exactNumber(point.cumulativePickups) })],
+          tip: [timeText(point.start, 'UTC', t), t('pickupsSoFar', { count: exactNumber(point.cumulativePickups) })],
         })),
       },
     ],
@@ -65,7 +65,7 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
         {
           value: [first.firstSeenAt, pickupsAt(first.firstSeenAt)],
           filter: { release: spread.releaseId, side },
-          tip: [t('firstSeen', { side }), timeText(first.firstSeenAt, options.zone)],
+          tip: [t('firstSeen', { side }), timeText(first.firstSeenAt, options.zone, t)],
         } satisfies MarkData,
       ],
     };
@@ -97,7 +97,7 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
           value: [point.start, point.cumulativePickups],
           filter: { release: spread.releaseId },
           tip: [
-            timeText(point.start, options.zone),
+            timeText(point.start, options.zone, t),
             t('pickupsStep', { count: exactNumber(point.cumulativePickups), added: exactNumber(point.pickups) }),
           ],
         })),
@@ -114,7 +114,7 @@ export function buildSpreadCurveOption(spread: SpreadResponse, options: TimeOpti
           value: [point.start, point.cumulativeViews],
           filter: { release: spread.releaseId },
           tip: [
-            timeText(point.start, options.zone),
+            timeText(point.start, options.zone, t),
             t('viewsStep', { count: exactNumber(point.cumulativeViews), added: exactNumber(point.views) }),
           ],
         })),

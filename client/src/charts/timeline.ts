@@ -25,7 +25,7 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
   const colorOf = (key: string) => (split === 'side' ? sideColor(key) : categoryColor(key));
   const series = keys.map((key) => ({
     id: key,
-    name: split === 'frame' ? humanize(key) : key,
+    name: !split ? t('seriesTotal') : split === 'frame' ? humanize(key) : key,
     type: 'bar' as const,
     stack: 'items',
     barCategoryGap: '10%',
@@ -39,7 +39,7 @@ export function buildTimelineOption(timeline: TimelineResponse, options: Timelin
         value: [bucket.start, count],
         filter: { ...options.baseFilter, ...(split && { [split]: key }), from: bucket.start, to },
         tip: [
-          t('bucket', { time: timeText(bucket.start, options.zone), interval: t(`interval_${timeline.interval}`) }),
+          t('bucket', { time: timeText(bucket.start, options.zone, t), interval: t(`interval_${timeline.interval}`) }),
           split
             ? t('keyItems', { key: split === 'frame' ? humanize(key) : key, count: exactNumber(count) })
             : t('itemsCount', { count: exactNumber(count) }),

@@ -34,7 +34,7 @@ export function buildFrameTrendOption(timeline: FramingTimelineResponse, frame: 
         value: [bucket.start, share === null ? null : Number(share.toFixed(4))],
         filter: { ...options.baseFilter, side, frame, from: bucket.start, to: bucketEnd(bucket.start, timeline.interval) },
         tip: [
-          `${side} · ${humanize(frame)} · ${t('bucket', { time: timeText(bucket.start, options.zone), interval: t(`interval_${timeline.interval}`) })}`,
+          `${side} · ${humanize(frame)} · ${t('bucket', { time: timeText(bucket.start, options.zone, t), interval: t(`interval_${timeline.interval}`) })}`,
           share === null
             ? t('noSideItems')
             : t('shareOf', { count: exactNumber(cell?.count ?? 0), total: exactNumber(items), share: sharePercent(share) }),
@@ -85,7 +85,7 @@ export function buildEngagementOption(snapshots: readonly EngagementSnapshot[], 
         value: [s.at, s[metric] as number],
         filter: { release: s.itemId },
         tip: [
-          timeText(s.at, options.zone),
+          timeText(s.at, options.zone, t),
           t('metricValue', { metric: t(`metric_${metric}`), value: exactNumber(s[metric] as number) }),
         ],
       })),

@@ -29,6 +29,7 @@ export const en = {
       live: 'Live',
       connecting: 'Connecting…',
       unavailable: 'Live updates unavailable (polling)',
+      refused: 'subscription refused',
     },
     zone: {
       label: 'Time zone',
@@ -69,6 +70,23 @@ export const en = {
     release: 'release',
     png: 'PNG',
     downloadPng: 'Download {title} as PNG',
+  },
+  /** Numbers, times and durations as the formatters of lib/format.ts write them. */
+  format: {
+    /** A change against a previous period that had nothing to compare with. */
+    new: 'new',
+    utc: 'UTC',
+    /** The user's zone when the browser does not name it. */
+    localZone: 'local',
+    timeIn: '{time} {zone}',
+    delay: { seconds: '{n} s', minutes: '{n} min', hours: '{n} h', days: '{n} d' },
+  },
+  /** Errors the dashboard words itself (the server's own error messages arrive already worded). */
+  api: {
+    unreachable: 'The server cannot be reached. Check your connection and try again.',
+    answered: 'The server answered {status}',
+    answeredStatus: 'The server answered {status} {statusText}',
+    uploadUnreachable: 'The upload failed: the server cannot be reached.',
   },
   toast: {
     alert: 'Alert',
@@ -376,6 +394,10 @@ export const en = {
     evaluating: 'Evaluating…',
     dryRun: 'Dry run (last 7 days)',
     dryRunResult: 'Would have fired {alerts} alerts ({notifications} notifications, {digests} digests) from {from} to {to}.',
+    errors: {
+      notANumber: '{field}: not a number',
+      wholeNumbers: '{field}: whole numbers of at least 1',
+    },
   },
   briefings: {
     title: 'Briefings',
@@ -575,6 +597,8 @@ export const en = {
   charts: {
     axisUtc: 'UTC',
     axisLocal: 'local time',
+    timeUtc: '{time} UTC',
+    timeLocal: '{time} local',
     axisItems: 'items',
     axisShare: 'share',
     axisPickups: 'pickups',
@@ -585,6 +609,7 @@ export const en = {
     interval_week: 'week',
     bucket: '{time} ({interval})',
     itemsCount: '{count} items',
+    seriesTotal: 'total',
     keyItems: '{key}: {count} items',
     allItems: 'all items: {count}',
     field_side: 'side',

@@ -6,16 +6,30 @@
  */
 import { createI18n } from 'vue-i18n';
 import { en, type MessageSchema } from './en.js';
+import { bindText } from './text.js';
 
-export type Locale = 'en';
-export const LOCALES: Locale[] = ['en'];
+/** Every interface language the dashboard ships. */
+export const messages = { en } satisfies Record<string, MessageSchema>;
+export type Locale = keyof typeof messages;
+export const LOCALES = Object.keys(messages) as Locale[];
 
-export const i18n = createI18n<[MessageSchema], Locale, false>({
-  legacy: false,
-  locale: 'en',
-  fallbackLocale: 'en',
-  messages: { en },
-});
+/**
+ * The vue-i18n instance over a set of catalogues, English as the fallback. It also becomes the
+ * voice of the plain modules (lib/format.ts, the rule form, the API client, the live socket), so
+ * their words follow the same language as the templates.
+ */
+export function createInterfaceI18n(catalogues: { en: MessageSchema } & Record<string, MessageSchema>, locale: string) {
+  const instance = createI18n<[MessageSchema], string, false>({
+    legacy: false,
+    locale,
+    fallbackLocale: 'en',
+    messages: catalogues,
+  });
+  bindText((key, values) => instance.global.t(key, values ?? {}));
+  return instance;
+}
+
+export const i18n = createInterfaceI18n(messages, 'en' satisfies Locale);
 
 declare module 'vue-i18n' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type

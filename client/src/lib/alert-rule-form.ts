@@ -3,6 +3,7 @@
  * input (only the parameters the rule's type takes) and back. Pure, so it is unit-tested without a DOM.
  */
 import type { AlertRule, AlertRuleInput, AlertRuleType, RuleFilter, RuleParams, Severity } from '../api/types.js';
+import { text } from '../i18n/text.js';
 
 export const RULE_TYPES: readonly AlertRuleType[] = ['new_release', 'keyword', 'spread_threshold', 'volume_spike', 'frame_shift'];
 export const SEVERITIES: readonly Severity[] = ['info', 'warning', 'critical'];
@@ -93,12 +94,13 @@ const splitList = (text: string, separator: RegExp): string[] =>
 const commaList = (text: string) => splitList(text, /,/u);
 const lineList = (text: string) => splitList(text, /[\n,]/u);
 
+/** A number the form cannot send; its message, in the interface language, names the field. */
 export class DraftError extends Error {
   constructor(
     readonly field: string,
-    message: string,
+    readonly reason: 'notANumber' | 'wholeNumbers',
   ) {
-    super(message);
+    super(text(`ruleEditor.errors.${reason}`, { field }));
     this.name = 'DraftError';
   }
 }
@@ -106,7 +108,7 @@ export class DraftError extends Error {
 function toNumber(field: string, text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const value = Number(text);
-  if (!Number.isFinite(value)) throw new DraftError(field, `${field}: not a number`);
+  if (!Number.isFinite(value)) throw new DraftError(field, 'notANumber');
   return value;
 }
 
@@ -115,7 +117,7 @@ function toThresholds(field: string, text: string): number[] | undefined {
   if (parts.length === 0) return undefined;
   return parts.map((part) => {
     const value = Number(part);
-    if (!Number.isInteger(value) || value < 1) throw new DraftError(field, `${field}: whole numbers of at least 1`);
+    if (!Number.isInteger(value) || value < 1) throw new DraftError(field, 'wholeNumbers');
     return value;
   });
 }

@@ -1,4 +1,8 @@
-/** Numbers and times as the dashboard shows them: compact with the exact value at hand, zone always named. */
+/**
+ * Numbers and times as the dashboard shows them: compact with the exact value at hand, zone always
+ * named. Their words (units, "new", the zone names) are interface text, in the interface language.
+ */
+import { text } from '../i18n/text.js';
 
 export type ZoneMode = 'UTC' | 'local';
 
@@ -17,23 +21,34 @@ export function change(current: number, previous: number): number | null {
 }
 
 export function signedPercent(value: number | null): string {
-  if (value === null) return 'new';
-  const text = percent(Math.abs(value));
-  return value > 0 ? `+${text}` : value < 0 ? `−${text}` : '±0%';
+  if (value === null) return text('format.new');
+  const shown = percent(Math.abs(value));
+  return value > 0 ? `+${shown}` : value < 0 ? `−${shown}` : '±0%';
 }
 
+/** The browser's IANA zone, when it names one. */
+function browserZone(): string | undefined {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+}
+
+/** The user's zone as the dashboard names it: "Asia/Seoul", or "local" when the browser does not say. */
 export function localZoneName(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+  return browserZone() ?? text('format.localZone');
+}
+
+/** The name of a zone mode: "UTC", or the user's zone. */
+export function zoneName(zone: ZoneMode): string {
+  return zone === 'UTC' ? text('format.utc') : localZoneName();
 }
 
 /**
  * "2026-01-21 08:30 UTC" or the same instant in the user's zone, named ("2026-01-21 17:30 Asia/Seoul").
  * `localZone` is the browser's zone unless given (tests pin it).
  */
-export function formatTime(iso: string, zone: ZoneMode, localZone: string = localZoneName()): string {
+export function formatTime(iso: string, zone: ZoneMode, localZone: string | undefined = browserZone()): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const timeZone = zone === 'UTC' ? 'UTC' : localZone === 'local' ? undefined : localZone;
+  const timeZone = zone === 'UTC' ? 'UTC' : localZone;
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone,
     year: 'numeric',
@@ -44,28 +59,28 @@ export function formatTime(iso: string, zone: ZoneMode, localZone: string = loca
     hourCycle: 'h23',
   }).formatToParts(date);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const label = zone === 'UTC' ? 'UTC' : localZone;
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')} ${label}`;
+  const time = `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  return text('format.timeIn', { time, zone: zone === 'UTC' ? text('format.utc') : (localZone ?? text('format.localZone')) });
 }
 
 /** Always the UTC instant (to the second), for hover titles next to a local time. */
 export function utcTitle(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return text('format.timeIn', { time: date.toISOString().slice(0, 19).replace('T', ' '), zone: text('format.utc') });
 }
 
 export function formatDelay(seconds: number | null): string {
   if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds} s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86_400).toFixed(1)} d`;
+  if (seconds < 60) return text('format.delay.seconds', { n: seconds });
+  if (seconds < 3600) return text('format.delay.minutes', { n: Math.round(seconds / 60) });
+  if (seconds < 172_800) return text('format.delay.hours', { n: (seconds / 3600).toFixed(1) });
+  return text('format.delay.days', { n: (seconds / 86_400).toFixed(1) });
 }
 
 /** A one-line label for an item: its title, or the start of its text (posts often have no title). */
 export function itemLabel(item: { title: string; text: string }): string {
   if (item.title.trim()) return item.title;
-  const text = item.text.replace(/\s+/g, ' ').trim();
-  return text ? (text.length > 90 ? `${text.slice(0, 90)}…` : text) : '(untitled)';
+  const start = item.text.replace(/\s+/g, ' ').trim();
+  return start ? (start.length > 90 ? `${start.slice(0, 90)}…` : start) : text('item.untitled');
 }

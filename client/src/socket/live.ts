@@ -5,6 +5,7 @@
  * coalesced items and the server's "reload" signal (live:resync) are passed on for views to act on.
  */
 import { io, type Socket } from 'socket.io-client';
+import { text } from '../i18n/text.js';
 
 export type LiveStatus = 'connecting' | 'live' | 'unavailable';
 export type LiveEventName =
@@ -65,7 +66,7 @@ export function connectLive(handlers: LiveHandlers, createSocket: () => Socket =
     socket.emit('subscribe', { filter, ...(lastEventId && { since: lastEventId }) }, (answer: unknown) => {
       const error = (answer as { error?: { message?: string } } | null)?.error;
       if (error) {
-        handlers.status('unavailable', error.message ?? 'subscription refused');
+        handlers.status('unavailable', error.message ?? text('app.live.refused'));
         return;
       }
       // Before any event arrives, the acknowledged head is where a reconnect resumes from.

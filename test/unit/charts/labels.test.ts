@@ -32,7 +32,7 @@ describe('chart words', () => {
     const timeline = buildTimelineOption(aTimeline(), { zone: 'UTC', t: keys });
     expect([axisName(timeline.xAxis), axisName(timeline.yAxis)]).toEqual(['[axisUtc]', '[axisItems]']);
     const tip = seriesOf(timeline)[0]!.data[0]!.tip;
-    expect(tip[0]).toMatch(/^\[bucket time=.+ UTC interval=\[interval_hour\]\]$/u);
+    expect(tip[0]).toMatch(/^\[bucket time=\[timeUtc time=2026-\d\d-\d\d \d\d:\d\d\] interval=\[interval_hour\]\]$/u);
     expect(tip[1]).toMatch(/^\[keyItems key=UA count=\d+\]$/u);
 
     const spread = buildSpreadCurveOption(aSpread(), { zone: 'UTC', t: keys });
