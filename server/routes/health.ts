@@ -20,6 +20,7 @@ const Health = Type.Object({
       maxBytes: Type.Integer(),
       oldestAt: Type.Union([Type.String(), Type.Null()]),
       storeDownSince: Type.Union([Type.String(), Type.Null()]),
+      replaying: Type.Boolean({ description: 'the store takes writes again and the spool is draining' }),
       full: Type.Boolean(),
     }),
   ),

@@ -29,8 +29,10 @@ const NEARLY_FULL = 0.9;
 
 export interface SpoolStatus extends SpoolDepth {
   maxBytes: number;
-  /** ISO instant since which the store has refused writes, or null. */
+  /** ISO instant since which the store has refused writes, or null once a replayed batch was stored. */
   storeDownSince: string | null;
+  /** The store takes writes again and the spool is draining (items > 0). */
+  replaying: boolean;
   full: boolean;
 }
 
@@ -40,6 +42,8 @@ export class IngestSpool implements SpoolPort {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private downSince: Date | null = null;
+  /** The last replay attempt was stored (the store takes writes again). */
+  private storeTakesWrites = false;
   /** An append was refused for want of room, and nothing was replayed since. */
   private refused = false;
   private readonly retryMinMs: number;
@@ -70,12 +74,16 @@ export class IngestSpool implements SpoolPort {
       ...depth,
       maxBytes: this.spool.maxBytes,
       storeDownSince: this.downSince?.toISOString() ?? null,
+      replaying: depth.items > 0 && this.storeTakesWrites,
       full: this.refused || depth.bytes >= this.spool.maxBytes * NEARLY_FULL,
     };
   }
 
   /** Appends a batch (fsync'd before this returns) and wakes the replayer; a full spool is a 503 with Retry-After. */
   append(items: ItemInput[], now: Date): void {
+    // Into an empty spool only because the store refused the write; into a busy one, a batch may
+    // just queue behind the others (order is kept) while the store is back and the spool drains.
+    const storeRefused = !this.active;
     try {
       this.spool.append({ at: now.toISOString(), items });
     } catch (error) {
@@ -88,7 +96,10 @@ export class IngestSpool implements SpoolPort {
       }
       throw error;
     }
-    this.downSince ??= now;
+    if (storeRefused) {
+      this.storeTakesWrites = false;
+      this.downSince ??= now;
+    }
     this.kick();
   }
 
@@ -139,11 +150,14 @@ export class IngestSpool implements SpoolPort {
         const stored = await this.store.upsertItems(items, new Date(record.at));
         this.spool.commit(record);
         this.refused = false;
+        this.storeTakesWrites = true;
+        this.downSince = null;
         if (this.bus) publishStored(this.bus, stored);
         wait = this.retryMinMs;
         if (!this.active) this.options.log?.info('ingest spool replayed: every spooled item is stored');
       } catch (error) {
         if (error instanceof StoreUnavailableError) {
+          this.storeTakesWrites = false;
           this.downSince ??= new Date();
           await this.idle(wait);
           wait = Math.min(wait * 2, this.retryMaxMs);

@@ -3,7 +3,7 @@
  * header on changes, and every failure turned into an ApiError carrying the server's error shape.
  */
 import { text } from '../i18n/text.js';
-import type { ErrorBody } from './types.js';
+import type { ErrorBody, Readiness } from './types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -98,3 +98,24 @@ export async function request<T>(
 
 export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
   request<T>('GET', path, { ...(query && { query }), ...(signal && { signal }) });
+
+/**
+ * GET /readyz (outside /api/v1, public). A 503 is an answer too: the instance is not ready, and its
+ * body says why. Anything else (no answer, no readiness body) is null.
+ */
+export async function readiness(signal?: AbortSignal): Promise<Readiness | null> {
+  try {
+    const response = await fetch('/readyz', {
+      headers: { accept: 'application/json' },
+      cache: 'no-store',
+      credentials: 'same-origin',
+      ...(signal && { signal }),
+    });
+    if (response.status !== 200 && response.status !== 503) return null;
+    const body = (await response.json().catch(() => null)) as Readiness | null;
+    return typeof body?.store?.ok === 'boolean' ? body : null;
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    return null;
+  }
+}

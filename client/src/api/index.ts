@@ -1,5 +1,5 @@
 /** Typed calls of the API routes the dashboard uses. */
-import { get, request, type Query } from './http.js';
+import { get, readiness, request, type Query } from './http.js';
 import type {
   AlertDelivery,
   AlertPage,
@@ -128,6 +128,8 @@ export const api = {
   /** Where the browser downloads a briefing (a plain link: the session cookie authenticates it). */
   briefingDownloadUrl: (id: string, format: 'html' | 'md.zip' | 'pdf') =>
     `/api/v1/briefings/${encodeURIComponent(id)}/download.${format}`,
+  /** GET /readyz: the store's reachability and the ingest spool's depth (200 or 503 both answer). */
+  readiness,
   /** Any read-only route, for views whose API is not built yet (a 404 means "not available yet"). */
   probe: <T>(path: string, query?: Query) => get<T>(path, query),
 };

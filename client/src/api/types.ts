@@ -519,3 +519,14 @@ export interface BriefingRequest {
   title?: string;
   scope?: BriefingScope;
 }
+
+/** What the ingest spool holds while the store is unreachable (GET /readyz). */
+export type { SpoolStatus } from '../../../server/spool/ingest-spool.js';
+import type { SpoolStatus } from '../../../server/spool/ingest-spool.js';
+
+/** GET /readyz: whether the store answers, and the spool when the server has one. */
+export interface Readiness {
+  ok: boolean;
+  store: { backend: string; ok: boolean; latencyMs: number; detail?: string; items?: number };
+  spool?: SpoolStatus;
+}

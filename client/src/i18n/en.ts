@@ -80,6 +80,16 @@ export const en = {
     localZone: 'local',
     timeIn: '{time} {zone}',
     delay: { seconds: '{n} s', minutes: '{n} min', hours: '{n} h', days: '{n} d' },
+    bytes: { b: '{n} B', kb: '{n} KB', mb: '{n} MB', gb: '{n} GB', tb: '{n} TB' },
+  },
+  /** The banner over every view while the store is unreachable or the ingest spool holds items. */
+  storeStatus: {
+    label: 'Store status',
+    down: 'Store unreachable',
+    downSince: 'Store unreachable since {since}',
+    waiting: '{items} item waiting in the spool ({size} of {max}) | {items} items waiting in the spool ({size} of {max})',
+    full: 'Spool full: new items are refused until the store returns',
+    replaying: 'Replaying {items} spooled item | Replaying {items} spooled items',
   },
   /** Errors the dashboard words itself (the server's own error messages arrive already worded). */
   api: {

@@ -14,6 +14,22 @@ export const compact = (value: number): string =>
   Math.abs(value) < 10_000 ? exactFormat.format(value) : compactFormat.format(value);
 export const percent = (share: number, digits = 1): string => `${(share * 100).toFixed(digits)}%`;
 
+/**
+ * A size in bytes, in binary steps with one decimal ("3.1 MB", "1 GB"), as the spool's bound is
+ * configured (SPOOL_MAX_MB is mebibytes).
+ */
+export function formatBytes(bytes: number): string {
+  const units = ['b', 'kb', 'mb', 'gb', 'tb'] as const;
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const n = unit === 0 ? String(value) : String(Number(value.toFixed(1)));
+  return text(`format.bytes.${units[unit]!}`, { n });
+}
+
 /** Relative change against a previous value; null when there is nothing to compare with. */
 export function change(current: number, previous: number): number | null {
   if (previous === 0) return current === 0 ? 0 : null;

@@ -146,6 +146,39 @@ describe('IngestSpool', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('says when the store takes writes again while the spool drains, and no longer names an outage', async () => {
+    const dir = tempDir();
+    const flaky = flakyStore();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const upsert = flaky.store.upsertItems.bind(flaky.store);
+    let calls = 0;
+    // Once the store is back, the second batch waits at the gate (stored, not yet committed) so the drain can be seen.
+    flaky.store.upsertItems = async (items, now) => {
+      const result = await upsert(items, now);
+      if (++calls === 2) await gate;
+      return result;
+    };
+    const spool = new IngestSpool(flaky.store, { dir, maxBytes: 1024 * 1024, retryMinMs: 5, retryMaxMs: 10 });
+    spool.start();
+    spool.append(batch(2, 'p').items, new Date());
+    spool.append(batch(2, 'q').items, new Date());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(spool.status()).toMatchObject({ items: 4, replaying: false, storeDownSince: expect.any(String) });
+    flaky.state.down = false;
+    await expect.poll(() => flaky.stored.size, { timeout: 2000 }).toBe(4);
+    await expect.poll(() => spool.status().replaying, { timeout: 2000 }).toBe(true);
+    expect(spool.status().storeDownSince).toBeNull();
+    // A batch queued behind the drain does not mean the store is down again.
+    spool.append(batch(1, 'r').items, new Date());
+    expect(spool.status()).toMatchObject({ items: 3, replaying: true, storeDownSince: null });
+    release();
+    await expect.poll(() => spool.active, { timeout: 2000 }).toBe(false);
+    expect(flaky.writes).toEqual(['p-0', 'p-1', 'q-0', 'q-1', 'r-0']);
+    expect(spool.status()).toMatchObject({ items: 0, replaying: false, storeDownSince: null });
+    await spool.stop();
+  });
+
   it('answers a full spool with StoreUnavailableError (503, Retry-After)', () => {
     const spool = new IngestSpool(flakyStore().store, { dir: tempDir(), maxBytes: 2048 });
     expect(() => {
