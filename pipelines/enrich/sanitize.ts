@@ -33,9 +33,21 @@ function decodeEntities(text: string): string {
 // can disguise text; U+200D is kept because emoji sequences need it.
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 
+// Anything the steps below sanitizeText's markup removal would change, bar NFC: a control, a
+// carriage return, a tab or no-break space, two spaces, a space beside a line break, three line
+// breaks, or white space at either end. Text without any of these (most text) only needs NFC.
+const NEEDS_CLEANING =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff\r\t\u00a0]| {2}| \n|\n |\n{3}|^\s|\s$/u;
+
 /** Plain text from possibly-marked-up input. Line breaks from <br> and block ends are kept. */
 export function sanitizeText(input: string): string {
   let text = input;
+  if (!/[<&]/u.test(text) && !NEEDS_CLEANING.test(text)) {
+    // NFC composes characters but never makes a control, a space or a line break, so the clean
+    // text stays clean; the check after it only guards that reasoning.
+    const composed = text.normalize('NFC');
+    if (composed === text || !NEEDS_CLEANING.test(composed)) return composed;
+  }
   if (/[<&]/u.test(text)) {
     text = text
       .replace(/<(script|style|template|iframe|object|noscript)\b[\s\S]*?<\/\1\s*>/giu, ' ')
@@ -59,5 +71,7 @@ export function sanitizeText(input: string): string {
 
 /** One-line text (titles, names). */
 export function sanitizeLine(input: string): string {
-  return sanitizeText(input).replace(/\s+/gu, ' ');
+  const text = sanitizeText(input);
+  // Sanitized text has no runs of spaces: only other white space needs replacing.
+  return /[^\S ]/u.test(text) ? text.replace(/\s+/gu, ' ') : text;
 }

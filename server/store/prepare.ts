@@ -30,6 +30,12 @@ export interface PreparedItem {
   searchText: string;
   /** Changes exactly when something an analyst could see changed (not collectedAt, not raw). */
   revision: string;
+  /**
+   * The item serialized once, for stores that write JSON, but left open (no closing brace) so that
+   * a store appends fields of its own without copying it: `${openJson}}` is byte for byte
+   * JSON.stringify(item).
+   */
+  openJson: string;
 }
 
 const iso = (value: string) => new Date(value).toISOString();
@@ -39,7 +45,10 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
   // Folding is the costly step of preparing an item: do it once per field.
   const searchTitle = searchableFolded(fold(title));
   const searchText = searchableFolded(fold(input.text));
-  const item: Item = {
+  // Everything an analyst can see (all but collectedAt and raw), in the Item's key order, as one
+  // fixed-shape object: serialized once, it is hashed into the revision and is also the body of
+  // the stored JSON, which only adds collectedAt (after publishedAt) and raw (at the end).
+  const visible = {
     id: itemId(input.platform, input.sourceId, input.externalId),
     platform: input.platform,
     sourceId: input.sourceId,
@@ -51,7 +60,6 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
     text: input.text,
     lang: input.lang ?? 'und',
     publishedAt: iso(input.publishedAt),
-    collectedAt: input.collectedAt ? iso(input.collectedAt) : now.toISOString(),
     editedAt: input.editedAt ? iso(input.editedAt) : null,
     media: input.media ?? [],
     engagement: {
@@ -67,14 +75,47 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
     sensitive: input.sensitive ?? false,
     demo: input.demo ?? false,
     contentHash: hashFolded(searchTitle, searchText),
+  };
+  const collectedAt = input.collectedAt ? iso(input.collectedAt) : now.toISOString();
+  const visibleJson = JSON.stringify(visible);
+  // Inside JSON strings every quote is escaped, so the first `,"editedAt":` is the key itself.
+  const split = visibleJson.indexOf(',"editedAt":');
+  // JSON.stringify leaves out a property whose value does not serialize (undefined): so does this.
+  const rawJson = input.raw === undefined ? undefined : (JSON.stringify(input.raw) as string | undefined);
+  // Listed rather than spread: an object literal keeps one fixed shape, which reads and serializes fastest.
+  const item: Item = {
+    id: visible.id,
+    platform: visible.platform,
+    sourceId: visible.sourceId,
+    externalId: visible.externalId,
+    kind: visible.kind,
+    side: visible.side,
+    url: visible.url,
+    title,
+    text: visible.text,
+    lang: visible.lang,
+    publishedAt: visible.publishedAt,
+    collectedAt,
+    editedAt: visible.editedAt,
+    media: visible.media,
+    engagement: visible.engagement,
+    frames: visible.frames,
+    entities: visible.entities,
+    releaseId: visible.releaseId,
+    forwardedFrom: visible.forwardedFrom,
+    sensitive: visible.sensitive,
+    demo: visible.demo,
+    contentHash: visible.contentHash,
     raw: input.raw,
   };
-  const { collectedAt: _collectedAt, raw: _raw, ...visible } = item;
   return {
     item,
     searchTitle,
     searchText,
-    revision: sha256(JSON.stringify(visible)).slice(0, 32),
+    revision: sha256(visibleJson).slice(0, 32),
+    openJson:
+      `${visibleJson.slice(0, split)},"collectedAt":${JSON.stringify(collectedAt)}${visibleJson.slice(split, -1)}` +
+      (rawJson === undefined ? '' : `,"raw":${rawJson}`),
   };
 }
 

@@ -8,9 +8,54 @@ import type { SearchQueryAst } from './search-syntax.js';
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const MARKS = /\p{Mn}/gu;
 
+const foldSlow = (text: string) => text.normalize('NFD').replace(MARKS, '').normalize('NFC');
+
+/**
+ * Most collected text is written in these ranges: Basic Latin and Latin-1, Cyrillic without its
+ * combining marks (U+0483–U+0489), general punctuation, Hangul syllables. None of them combines
+ * with a neighbour under NFD/NFC (no combining marks, no conjoining jamo), and none changes case
+ * depending on its neighbours, so folding such text is folding each character on its own: the
+ * handful with a decomposition (é, й, ё, ї…) are swapped for their folded form from a table made
+ * from the general rule below, and the rest are only lowercased. Other text takes the general rule.
+ */
+const FAST_RANGES: [number, number][] = [
+  [0x0000, 0x00ff],
+  [0x0400, 0x0482],
+  [0x048a, 0x04ff],
+  [0x2010, 0x2027],
+  [0x2030, 0x205e],
+  [0xac00, 0xd7a3],
+];
+const charClass = (codes: number[]) => {
+  const parts: string[] = [];
+  const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+  for (let i = 0; i < codes.length; i++) {
+    let j = i;
+    while (j + 1 < codes.length && codes[j + 1] === (codes[j] as number) + 1) j++;
+    parts.push(j === i ? hex(codes[i] as number) : `${hex(codes[i] as number)}-${hex(codes[j] as number)}`);
+    i = j;
+  }
+  return `[${parts.join('')}]`;
+};
+const FAST_CODES = FAST_RANGES.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
+const IN_FAST_RANGES = new RegExp(`^${charClass(FAST_CODES)}*$`, 'u');
+const FOLDED_CHAR = new Map<string, string>();
+for (const code of FAST_CODES) {
+  const char = String.fromCharCode(code);
+  const folded = foldSlow(char);
+  if (folded !== char) FOLDED_CHAR.set(char, folded);
+}
+const DECOMPOSABLE = new RegExp(charClass([...FOLDED_CHAR.keys()].map((c) => c.charCodeAt(0))), 'g');
+/** Within the fast ranges, the characters that are not letters, digits or marks. */
+const FAST_NON_WORD = new RegExp(
+  `${charClass(FAST_CODES.filter((c) => !/[\p{L}\p{N}\p{M}]/u.test(String.fromCharCode(c))))}+`,
+  'g',
+);
+
 /** Case and diacritics folded (й→и, ё→е, é→e); Hangul round-trips through NFD/NFC unchanged. */
 export function fold(text: string): string {
-  return text.normalize('NFD').replace(MARKS, '').normalize('NFC').toLowerCase();
+  if (IN_FAST_RANGES.test(text)) return text.replace(DECOMPOSABLE, (c) => FOLDED_CHAR.get(c) ?? c).toLowerCase();
+  return foldSlow(text).toLowerCase();
 }
 
 /** Words as the search index sees them: runs of letters and digits, folded. */
@@ -22,7 +67,7 @@ const NON_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
 
 /** The indexed form of already-folded text: its tokens separated by single spaces. */
 export function searchableFolded(folded: string): string {
-  return folded.replace(NON_WORD, ' ').trim();
+  return folded.replace(IN_FAST_RANGES.test(folded) ? FAST_NON_WORD : NON_WORD, ' ').trim();
 }
 
 /** The indexed form of a field: its tokens joined by single spaces. */

@@ -1,13 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../server/store/search-syntax.js';
-import { fold, snippets, tokenize } from '../../server/store/text.js';
-import { sanitizeText } from '../../pipelines/enrich/sanitize.js';
+import { fold, searchable, snippets, tokenize } from '../../server/store/text.js';
+import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 
 describe('folding and tokens', () => {
   it('folds case and diacritics the way FTS5 remove_diacritics does, keeping Hangul intact', () => {
     expect(fold('Київ Ёлка Café')).toBe('киів елка cafe');
     expect(tokenize('북한군 포로, 귀순!')).toEqual(['북한군', '포로', '귀순']);
     expect(tokenize("п'ять — 1.2K переглядів")).toEqual(['п', 'ять', '1', '2k', 'переглядів']);
+  });
+
+  // The general rule, which the per-character shortcut for common scripts must match exactly.
+  const foldByRule = (text: string) =>
+    text
+      .normalize('NFD')
+      .replace(/\p{Mn}/gu, '')
+      .normalize('NFC')
+      .toLowerCase();
+  const indexedByRule = (text: string) =>
+    foldByRule(text)
+      .replace(/[^\p{L}\p{N}\p{M}]+/gu, ' ')
+      .trim();
+
+  it('folds and indexes every Latin-1, Cyrillic, punctuation and Hangul character as the general rule does', () => {
+    const ranges = [
+      [0x0000, 0x052f],
+      [0x2000, 0x206f],
+      [0xac00, 0xd7a3],
+    ] as const;
+    const mismatches: string[] = [];
+    for (const [from, to] of ranges) {
+      for (let code = from; code <= to; code++) {
+        const char = String.fromCharCode(code);
+        if (fold(char) !== foldByRule(char) || searchable(char) !== indexedByRule(char)) mismatches.push(code.toString(16));
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('folds mixed text, combining marks and other scripts as the general rule does', () => {
+    const samples = [
+      'Їжак й ЁЖИК, ўсё — «Café» № 5…',
+      'Ще\u0301 ра\u0308з',
+      '\u1100\u1161\u11a8 한국어 북한군',
+      'İSTANBUL ΣΟΦΟΣ ǅemal',
+      'Ａｂｃ １２３ ﬁ Å Ω',
+      'e\u0301te\u0301 naïve',
+      'ஊர் குடிநீர் ஓ',
+      '😀 emoji ✓ 𝐀𝐁',
+    ];
+    // Pairs and runs of characters around the boundaries of the common scripts as well.
+    const pool = 'aZé€ÿĀйЁїҊӿ҂҃—«»…가힣ᄀ\u0301\u0308ΣİǅＡ'.split('');
+    for (let i = 0; i < 400; i++)
+      samples.push(Array.from({ length: 6 }, (_, k) => pool[(i * 7 + k * 13) % pool.length]).join(''));
+    for (const text of samples) {
+      expect(fold(text), text).toBe(foldByRule(text));
+      expect(searchable(text), text).toBe(indexedByRule(text));
+    }
   });
 });
 
@@ -50,5 +99,13 @@ describe('sanitizeText', () => {
 
   it('normalises to NFC', () => {
     expect(sanitizeText('Київ'.normalize('NFD'))).toBe('Київ'.normalize('NFC'));
+  });
+
+  it('collapses spacing, line breaks and edges, and flattens lines, whether or not the text has markup', () => {
+    expect(sanitizeText('  a\t\u00a0b  \r\n\n\n\n c \u0007')).toBe('a b\n\nc');
+    expect(sanitizeText('ok\u000bok\ufeff')).toBe('okok');
+    expect(sanitizeText('Вже чисто: нічого змінювати.')).toBe('Вже чисто: нічого змінювати.');
+    expect(sanitizeLine('рядок\nдругий\u2003третій')).toBe('рядок другий третій');
+    expect(sanitizeLine('один рядок')).toBe('один рядок');
   });
 });

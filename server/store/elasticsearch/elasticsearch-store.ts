@@ -32,8 +32,9 @@ import type {
   Timeline,
   TimelineRequest,
   UpsertResult,
+  UpsertStatus,
 } from '../port.js';
-import { itemId, prepareItem, snapshotSeries, supersededSnapshot, withoutRaw } from '../prepare.js';
+import { itemId, prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -147,6 +148,31 @@ const LOCK_PRUNE_EVERY_MS = 10 * 60_000;
 const LOCK_PRUNE_AFTER_MS = 60_000;
 
 const BULK_ATTEMPTS = 6;
+
+/** What a bulk write answered beyond success: see ElasticsearchStore.bulkLines. */
+interface BulkOutcome {
+  /** Positions of the operations refused as conflicts (409). */
+  conflicts: number[];
+  /** Positions of the operations resent after a transport failure (they may have been applied before). */
+  resent: Set<number>;
+}
+/** One bulk operation as its two NDJSON lines. */
+const bulkLines = (action: estypes.BulkOperationContainer, docJson: string) => `${JSON.stringify(action)}\n${docJson}\n`;
+
+/**
+ * The stored document of a prepared item, serialized: byte for byte JSON.stringify of the ItemDoc
+ * (the item's fields, then frameIds, revision, searchTitle, searchText), but reusing the item's JSON
+ * that preparing it already made instead of serializing its text and fields a second time (the
+ * pieces are joined once, with the rest of the bulk body).
+ */
+function itemDocJson(p: PreparedItem): string {
+  const frameIds = [...new Set(p.item.frames.map((f) => f.frameId))];
+  return (
+    `${p.openJson},"frameIds":${JSON.stringify(frameIds)},"revision":${JSON.stringify(p.revision)},` +
+    `"searchTitle":${JSON.stringify(p.searchTitle)},"searchText":${JSON.stringify(p.searchText)}}`
+  );
+}
+
 /** Items per lookup-and-write step of an upsert (see upsertItems). */
 const UPSERT_CHUNK = 250;
 
@@ -177,6 +203,8 @@ export class ElasticsearchStore implements Store {
   };
   readonly client: Client;
   private readonly items: string;
+  /** Share of the last upsert chunk's items that were already stored: decides how the next is written. */
+  private storedShare = 0;
   private readonly snapshots: string;
   private readonly sources: string;
   private readonly codebooks: string;
@@ -297,23 +325,35 @@ export class ElasticsearchStore implements Store {
    * transport failure) with exponential backoff. Resolves only when every operation is acknowledged.
    */
   private async bulk(operations: { action: estypes.BulkOperationContainer; doc: unknown }[]): Promise<void> {
-    // Each operation is serialized once, as its two NDJSON lines, and a retry resends those lines.
-    let pending = operations.map((o) => `${JSON.stringify(o.action)}\n${JSON.stringify(o.doc)}\n`);
+    await this.bulkLines(operations.map((o) => bulkLines(o.action, JSON.stringify(o.doc))));
+  }
+
+  /**
+   * As bulk, for operations already serialized as their two NDJSON lines (a retry resends them).
+   * With `conflicts`, a 409 (a create whose id exists) is an answer, not an error: the positions of
+   * those operations are returned, with the ones that may already have been applied by an attempt
+   * whose answer was lost (resent after a transport failure).
+   */
+  private async bulkLines(lines: string[], options: { conflicts?: boolean } = {}): Promise<BulkOutcome> {
+    let pending = lines.map((line, at) => ({ line, at }));
+    const outcome: BulkOutcome = { conflicts: [], resent: new Set() };
     const base = this.options.retryBaseMs ?? 200;
     for (let attempt = 1; pending.length > 0; attempt++) {
       let retry: typeof pending = [];
       try {
         const response = await this.client.bulk({
           // A string body is sent as it is (the client serializes only arrays of objects).
-          operations: pending.join('') as unknown as estypes.BulkRequest['operations'],
+          operations: pending.map((p) => p.line).join('') as unknown as estypes.BulkRequest['operations'],
           // Only what the retry logic reads: statuses and errors, not ids, versions and shards.
           filter_path: ['errors', 'items.*.status', 'items.*.error'],
         });
         if (response.errors) {
           response.items.forEach((entry, n) => {
             const result = Object.values(entry)[0];
+            const op = pending[n] as (typeof pending)[number];
             if (!result?.error) return;
-            if (result.status === 429 || result.status >= 500) retry.push(pending[n] as (typeof pending)[number]);
+            if (result.status === 409 && options.conflicts) outcome.conflicts.push(op.at);
+            else if (result.status === 429 || result.status >= 500) retry.push(op);
             else
               throw new AppError(
                 'store_rejected',
@@ -325,6 +365,7 @@ export class ElasticsearchStore implements Store {
       } catch (error) {
         if (!transient(error)) throw error;
         retry = pending;
+        for (const op of pending) outcome.resent.add(op.at);
         if (attempt >= BULK_ATTEMPTS) {
           throw new StoreUnavailableError(
             `Elasticsearch did not acknowledge the write after ${attempt} attempts: ${(error as Error).message.slice(0, 200)}`,
@@ -337,6 +378,7 @@ export class ElasticsearchStore implements Store {
       pending = retry;
       if (pending.length > 0) await sleep(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
     }
+    return outcome;
   }
 
   async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
@@ -346,60 +388,27 @@ export class ElasticsearchStore implements Store {
     const byId = new Map<string, number[]>();
     inputs.forEach((input, i) => {
       const id = itemId(input.platform, input.sourceId, input.externalId);
-      byId.set(id, [...(byId.get(id) ?? []), i]);
+      const at = byId.get(id);
+      if (at) at.push(i);
+      else byId.set(id, [i]);
     });
     const ids = [...byId.keys()];
     const results: UpsertResult[] = new Array<UpsertResult>(inputs.length);
-    // A pipeline over chunks: while the cluster looks up and indexes one chunk, Node prepares the
-    // next (hashing and folding), instead of the two taking turns.
+    // A pipeline over chunks: while the cluster writes one chunk, Node prepares the next (hashing
+    // and folding), instead of the two taking turns.
     const writes: Promise<void>[] = [];
     try {
       for (let c = 0; c < ids.length; c += UPSERT_CHUNK) {
         const chunkIds = ids.slice(c, c + UPSERT_CHUNK);
-        const lookup = this.call(() =>
-          this.client.mget<StoredState>({
-            index: this.items,
-            ids: chunkIds,
-            _source_includes: ['revision', 'engagement', 'collectedAt'],
-          }),
-        );
-        lookup.catch(() => undefined);
+        // Looked up first: the cluster answers the lookup while Node prepares the chunk.
+        const lookup = this.storedShare < 0.5 ? undefined : this.lookUp(chunkIds);
+        lookup?.catch(() => undefined);
         const prepared = new Map(
           chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now))]),
         );
-        const stored = new Map<string, StoredState>();
-        for (const d of (await lookup).docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
-        const operations: { action: estypes.BulkOperationContainer; doc: unknown }[] = [];
-        for (const id of chunkIds) {
-          const copies = prepared.get(id) ?? [];
-          let previous: StoredState | undefined = stored.get(id);
-          copies.forEach((p, n) => {
-            const status = !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated';
-            const index = byId.get(id)?.[n] ?? 0;
-            results[index] = status === 'unchanged' ? { index, id, status } : { index, id, status, item: withoutRaw(p.item) };
-            previous = { revision: p.revision, engagement: p.item.engagement, collectedAt: p.item.collectedAt };
-          });
-          const last = copies[copies.length - 1];
-          const old = stored.get(id);
-          if (!last || old?.revision === last.revision) continue;
-          const doc: ItemDoc = {
-            ...last.item,
-            frameIds: [...new Set(last.item.frames.map((f) => f.frameId))],
-            revision: last.revision,
-            searchTitle: last.searchTitle,
-            searchText: last.searchText,
-          };
-          operations.push({ action: { index: { _index: this.items, _id: id } }, doc });
-          const superseded = old ? supersededSnapshot(old, last.item) : null;
-          if (superseded) {
-            operations.push({ action: { index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, doc: superseded });
-          }
-        }
-        if (operations.length > 0) {
-          const write = this.bulk(operations);
-          write.catch(() => undefined);
-          writes.push(write);
-        }
+        const write = this.upsertChunk(chunkIds, prepared, byId, results, lookup);
+        write.catch(() => undefined);
+        writes.push(write);
       }
     } finally {
       // Acknowledge nothing before every chunk's write has settled.
@@ -407,6 +416,88 @@ export class ElasticsearchStore implements Store {
     }
     await Promise.all(writes);
     return results;
+  }
+
+  /** The stored revision, engagement and collection time of the given ids that exist. */
+  private async lookUp(ids: string[]): Promise<Map<string, StoredState>> {
+    const response = await this.call(() =>
+      this.client.mget<StoredState>({ index: this.items, ids, _source_includes: ['revision', 'engagement', 'collectedAt'] }),
+    );
+    const stored = new Map<string, StoredState>();
+    for (const d of response.docs) if ('found' in d && d.found && d._source) stored.set(d._id, d._source);
+    return stored;
+  }
+
+  /**
+   * Writes one chunk of prepared items and records their statuses. Where most items are new (the
+   * usual ingest), each item seen once in the chunk is first sent as a create, which stores a new
+   * item without looking it up first; only the ones that exist (409) and repeated ids go on to the
+   * lookup of stored revisions, which decides unchanged (nothing written) or updated (written, with
+   * the superseded engagement as a snapshot). Where the previous chunk found most items stored (a
+   * re-collection), the creates would mostly fail, so the chunk is looked up first instead.
+   */
+  private async upsertChunk(
+    chunkIds: string[],
+    prepared: Map<string, PreparedItem[]>,
+    byId: Map<string, number[]>,
+    results: UpsertResult[],
+    lookup: Promise<Map<string, StoredState>> | undefined,
+  ): Promise<void> {
+    let lookupIds = chunkIds;
+    // Ids whose create may have been applied by an attempt whose answer was lost.
+    const maybeCreated = new Set<string>();
+    let existing = 0;
+    if (!lookup) {
+      const singles = chunkIds.filter((id) => prepared.get(id)?.length === 1);
+      if (singles.length > 0) {
+        const outcome = await this.bulkLines(
+          singles.map((id) =>
+            bulkLines({ create: { _index: this.items, _id: id } }, itemDocJson((prepared.get(id) ?? [])[0] as PreparedItem)),
+          ),
+          { conflicts: true },
+        );
+        const conflicted = new Set(outcome.conflicts.map((n) => singles[n] as string));
+        for (const n of outcome.resent) maybeCreated.add(singles[n] as string);
+        existing = conflicted.size;
+        for (const id of singles) {
+          if (conflicted.has(id)) continue;
+          const p = (prepared.get(id) ?? [])[0] as PreparedItem;
+          const index = byId.get(id)?.[0] ?? 0;
+          results[index] = { index, id, status: 'created', item: withoutRaw(p.item) };
+        }
+        const created = new Set(singles.filter((id) => !conflicted.has(id)));
+        lookupIds = chunkIds.filter((id) => !created.has(id));
+      }
+    }
+    if (lookupIds.length > 0) {
+      const stored = await (lookup ?? this.lookUp(lookupIds));
+      if (lookupIds === chunkIds) existing = stored.size;
+      const operations: string[] = [];
+      for (const id of lookupIds) {
+        const copies = prepared.get(id) ?? [];
+        let previous: StoredState | undefined = stored.get(id);
+        copies.forEach((p, n) => {
+          let status: UpsertStatus = !previous ? 'created' : previous.revision === p.revision ? 'unchanged' : 'updated';
+          // Our own create, applied by an attempt whose answer was lost, is still our creation.
+          if (status === 'unchanged' && maybeCreated.has(id)) status = 'created';
+          const index = byId.get(id)?.[n] ?? 0;
+          results[index] = status === 'unchanged' ? { index, id, status } : { index, id, status, item: withoutRaw(p.item) };
+          previous = { revision: p.revision, engagement: p.item.engagement, collectedAt: p.item.collectedAt };
+        });
+        const last = copies[copies.length - 1];
+        const old = stored.get(id);
+        if (!last || old?.revision === last.revision) continue;
+        operations.push(bulkLines({ index: { _index: this.items, _id: id } }, itemDocJson(last)));
+        const superseded = old ? supersededSnapshot(old, last.item) : null;
+        if (superseded) {
+          operations.push(
+            bulkLines({ index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, JSON.stringify(superseded)),
+          );
+        }
+      }
+      if (operations.length > 0) await this.bulkLines(operations);
+    }
+    this.storedShare = existing / chunkIds.length;
   }
 
   async getItems(ids: string[]): Promise<Item[]> {
