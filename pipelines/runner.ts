@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../server/domain/errors.js';
 import type { Source } from '../server/domain/schemas.js';
 import type { EventBus, PipelineStatus } from '../server/events/bus.js';
-import { ingestItems, type IngestError } from '../server/services/ingest.js';
+import { ingestItems, type IngestError, type IngestOutcome } from '../server/services/ingest.js';
 import type { Store } from '../server/store/port.js';
 import { createDefaultRegistry, type CollectorRegistry } from './collectors/registry.js';
 import type { CollectResult, RawItem } from './collectors/types.js';
@@ -46,6 +46,24 @@ export interface PipelineOptions {
   linker?: ReleaseLinker;
   clock?: () => Date;
   log?: (message: string) => void;
+}
+
+/** Adds a stored batch's statuses to counts and its invalid items to skipped (the first 100). */
+function tallyOutcome(
+  batch: PreEnriched[],
+  outcome: IngestOutcome,
+  offset: number,
+  counts: RunCounts,
+  skipped: { ref: string; reason: string }[],
+): void {
+  for (const r of outcome.results) counts[r.status]++;
+  const invalid = new Map<number, IngestError>();
+  for (const e of outcome.errors) if (!invalid.has(e.index)) invalid.set(e.index, e);
+  counts.skipped += invalid.size;
+  for (const [index, e] of invalid) {
+    if (skipped.length < 100)
+      skipped.push({ ref: batch[index]?.item.externalId ?? String(offset + index), reason: `${e.field}: ${e.message}` });
+  }
 }
 
 export class Pipeline {
@@ -103,6 +121,11 @@ export class Pipeline {
     return this.linker.size;
   }
 
+  /** The store takes concurrent writes: batches may be written while the next ones are linked. */
+  get concurrentWrites(): boolean {
+    return this.options.store.capabilities.concurrentWrites;
+  }
+
   /** Tags items collected from now on with this codebook. */
   useCodebook(codebook: Codebook): void {
     this.codebook = codebook;
@@ -154,6 +177,41 @@ export class Pipeline {
     for (let i = 0; i < items.length; i += BATCH) await this.storeBatch(items.slice(i, i + BATCH), now, counts, skipped, i);
   }
 
+  /**
+   * The two halves of storePreEnriched, for callers that keep several batches in flight (a large
+   * import into a store that takes concurrent writes): links the items to their releases at once,
+   * so batches are linked in the order of the calls, then writes them. It resolves once they are
+   * written with the function that adds their outcome to counts and skipped; call those in batch
+   * order. warmUp() must have run. A failed write rejects without counting anything of the call.
+   */
+  async writePreEnriched(
+    items: PreEnriched[],
+    now = this.clock(),
+  ): Promise<(counts: RunCounts, skipped: { ref: string; reason: string }[]) => void> {
+    const collectedAt = now.toISOString();
+    const slices: { batch: PreEnriched[]; entries: { value: unknown }[]; offset: number }[] = [];
+    for (let i = 0; i < items.length; i += BATCH) {
+      const batch = items.slice(i, i + BATCH);
+      slices.push({ batch, entries: this.link(batch, collectedAt), offset: i });
+    }
+    const outcomes: { batch: PreEnriched[]; outcome: IngestOutcome; offset: number }[] = [];
+    for (const { batch, entries, offset } of slices) {
+      outcomes.push({ batch, outcome: await ingestItems(this.options.store, entries, now, this.options.bus), offset });
+    }
+    return (counts, skipped) => {
+      for (const { batch, outcome, offset } of outcomes) tallyOutcome(batch, outcome, offset, counts, skipped);
+    };
+  }
+
+  /** Links a batch to its releases (in order) and stamps its collection time. */
+  private link(batch: PreEnriched[], collectedAt: string): { value: unknown }[] {
+    return batch.map((pre) => {
+      const { item } = finishEnrichment(pre, this.linker);
+      item.collectedAt = collectedAt;
+      return { value: item as unknown };
+    });
+  }
+
   private async storeBatch(
     batch: PreEnriched[],
     now: Date,
@@ -161,21 +219,9 @@ export class Pipeline {
     skipped: { ref: string; reason: string }[],
     offset: number,
   ): Promise<void> {
-    const collectedAt = now.toISOString();
-    const entries = batch.map((pre) => {
-      const { item } = finishEnrichment(pre, this.linker);
-      item.collectedAt = collectedAt;
-      return { value: item as unknown };
-    });
+    const entries = this.link(batch, now.toISOString());
     const outcome = await ingestItems(this.options.store, entries, now, this.options.bus);
-    for (const r of outcome.results) counts[r.status]++;
-    const invalid = new Map<number, IngestError>();
-    for (const e of outcome.errors) if (!invalid.has(e.index)) invalid.set(e.index, e);
-    counts.skipped += invalid.size;
-    for (const [index, e] of invalid) {
-      if (skipped.length < 100)
-        skipped.push({ ref: batch[index]?.item.externalId ?? String(offset + index), reason: `${e.field}: ${e.message}` });
-    }
+    tallyOutcome(batch, outcome, offset, counts, skipped);
   }
 
   /** Runs one source once. Resolves with the run's report whatever happens. */

@@ -3,6 +3,15 @@
  *   npm run import -- --source <id> --format telegram-export|ndjson|csv [--map text=message,...] [--channel handle] <file>
  * The file is streamed (a 100 MB export is never held in memory); progress goes to stderr.
  * Uses the same configuration as the server (STORE, DATA_DIR, ELASTICSEARCH_URL).
+ *
+ * Memory (the "import" script in package.json sets the Node options): a 100 MB export must import
+ * in at most 300 MB RSS. --max-old-space-size caps this thread's heap, whose live data is the
+ * release linker's two-week window plus the batches being linked and written (about 50-60 MB);
+ * a cap close to that makes the collector run nearly all the time (at 128 MB it took about a third
+ * of this thread's time, and this thread is the import's bottleneck), so the cap is 160 MB.
+ * --max-semi-space-size=8 halves the young generation (16 MB less RSS) to pay for it, and the
+ * worker thread has its own small limits (WORKER_HEAP in pipelines/imports.ts). Measured: 280-288 MB
+ * peak RSS for the 102 MB bench export into SQLite or Elasticsearch.
  */
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

@@ -2,7 +2,7 @@
  * The worker thread of a large import (see pipelines/imports.ts): reads the file, or the upload
  * the main thread passes on chunk by chunk, through the format's importer, prepares enrichment of
  * every batch (prepareEnrichment: everything but release linking) and posts the batches back. It
- * keeps at most one batch ahead of the main thread's store; a failed store stops the importer the
+ * keeps at most `ahead` batches posted and not yet stored; a failed store stops the importer the
  * way a failing batch handler stops it on the main thread.
  */
 import { Readable } from 'node:stream';
@@ -17,7 +17,16 @@ export interface ImportJob extends Omit<ImporterOptions, 'onBatch' | 'onProgress
   path?: string;
   source: EnrichSource;
   codebook?: Codebook;
+  /** Batches posted and not yet stored, at most: those being written and one prepared behind them. */
+  ahead: number;
 }
+
+/**
+ * A prepared item as posted to the main thread: the link candidate's title and text are the
+ * item's own, so they cross once (in the item) and the main thread puts them back (restore in
+ * pipelines/imports.ts). Copying between threads is by value, so this saves a copy of each text.
+ */
+export type PostedItem = Omit<PreEnriched, 'candidate'> & { candidate: Omit<PreEnriched['candidate'], 'title' | 'text'> };
 
 export type ToImportWorker =
   | { type: 'chunk'; data: Uint8Array }
@@ -28,13 +37,10 @@ export type ToImportWorker =
 
 export type FromImportWorker =
   | { type: 'pull' }
-  | { type: 'batch'; items: PreEnriched[] }
+  | { type: 'batch'; items: PostedItem[] }
   | { type: 'progress'; progress: ImportProgress }
   | { type: 'done'; report: ImporterReport }
   | { type: 'failed'; message: string };
-
-/** Batches posted and not yet stored: one being stored, one prepared behind it. */
-const AHEAD = 2;
 
 async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promise<void> {
   const post = (message: FromImportWorker) => port.postMessage(message);
@@ -70,12 +76,12 @@ async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promis
     now: new Date(),
     codebook: compileCodebook(job.codebook ?? (await import('../codebook/index.js')).defaultCodebook()),
   };
-  const { path: _path, source: _source, codebook: _codebook, ...importer } = job;
+  const { path: _path, source: _source, codebook: _codebook, ahead: _ahead, ...importer } = job;
   const report = await runImporter(input, {
     ...importer,
     onBatch: async (raws) => {
-      await settled(AHEAD - 1);
-      const items = raws.map((raw) => prepareEnrichment(raw, context));
+      await settled(job.ahead - 1);
+      const items = raws.map((raw) => toPosted(prepareEnrichment(raw, context)));
       pending++;
       post({ type: 'batch', items });
     },
@@ -83,6 +89,12 @@ async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promis
   });
   // The main thread answers 'done' only after storing every batch before it.
   post({ type: 'done', report });
+}
+
+/** The item as posted (see PostedItem): the candidate without the title and text the item carries. */
+function toPosted(pre: PreEnriched): PostedItem {
+  const { title: _title, text: _text, ...candidate } = pre.candidate;
+  return { ...pre, candidate };
 }
 
 const port = parentPort;
