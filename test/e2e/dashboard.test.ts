@@ -15,7 +15,7 @@ import { SYSTEM } from '../../server/auth/service.js';
 import { seedDemoData } from '../../server/services/demo.js';
 import { anItem, idOf } from '../helpers/factories.js';
 import { sqliteTestStore, type TestStore } from '../helpers/stores.js';
-import { TEST_PASSWORD } from '../helpers/auth.js';
+import { TEST_PASSWORD, sessionCookieOver } from '../helpers/auth.js';
 import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 
 if (!haveChromium) console.warn(`dashboard e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
@@ -103,12 +103,7 @@ describe.skipIf(!haveChromium)('dashboard in Chromium', () => {
     await app.auth.createUser({ username: 'e2e-analyst', role: 'analyst', password: TEST_PASSWORD }, SYSTEM);
     await app.auth.createUser({ username: 'e2e-viewer', role: 'viewer', password: TEST_PASSWORD }, SYSTEM);
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'e2e-analyst', password: TEST_PASSWORD }),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    cookie = await sessionCookieOver(base, 'e2e-analyst');
 
     // launch + newContext: every context gets a fresh, temporary profile.
     browser = await launchChromium();

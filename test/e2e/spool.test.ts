@@ -14,12 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.js';
 import { SYSTEM } from '../../server/auth/service.js';
-import { StoreUnavailableError } from '../../server/domain/errors.js';
 import type { ItemInput } from '../../server/domain/schemas.js';
 import type { Store } from '../../server/store/port.js';
 import { formatTime, utcTitle } from '../../client/src/lib/format.js';
-import { sqliteTestStore, type TestStore } from '../helpers/stores.js';
-import { TEST_PASSWORD } from '../helpers/auth.js';
+import { sqliteTestStore, withOutage, type TestStore } from '../helpers/stores.js';
+import { TEST_PASSWORD, sessionCookieOver } from '../helpers/auth.js';
 import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 
 if (!haveChromium) console.warn(`spool e2e skipped: ${CHROMIUM} is absent (apt-get install -y chromium)`);
@@ -31,22 +30,6 @@ const TAG = 'kestrelspool';
 const COUNT = 1_234;
 /** One poll interval (10 s) and some: the banner follows /readyz, not the ingest. */
 const BANNER_TIMEOUT = 15_000;
-
-/** The real store, with its item writes refused as unreachable while `down` is set. */
-function withOutage(store: Store): { store: Store; state: { down: boolean } } {
-  const state = { down: false };
-  const proxied = new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'upsertItems' && state.down) {
-        return async () => {
-          throw new StoreUnavailableError('the store is unreachable (test outage)');
-        };
-      }
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-  return { store: proxied, state };
-}
 
 function spoolItems(count: number): ItemInput[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -93,12 +76,7 @@ describe.skipIf(!haveChromium)('store-status banner in Chromium', () => {
     ingestToken = (await app.auth.createToken({ label: 'e2e-spool-ingest', scopes: ['ingest'] }, SYSTEM)).secret;
     await app.auth.createUser({ username: 'e2e-analyst', role: 'analyst', password: TEST_PASSWORD }, SYSTEM);
     base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace('localhost', '127.0.0.1');
-    const login = await fetch(`${base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'e2e-analyst', password: TEST_PASSWORD }),
-    });
-    cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    cookie = await sessionCookieOver(base, 'e2e-analyst');
 
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: 'light', timezoneId: ZONE });

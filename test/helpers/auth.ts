@@ -70,3 +70,14 @@ export async function buildTestApp(store: Store, options: Omit<AppOptions, 'stor
   const headers = await tokenHeaders(app, ['admin']);
   return { app, inject: withHeaders(app, headers), headers };
 }
+
+/** Signs in over real HTTP (a listening server) and answers the session cookie ("name=value"). */
+export async function sessionCookieOver(base: string, username: string, password = TEST_PASSWORD): Promise<string> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!login.ok) throw new Error(`sign-in of ${username} answered ${login.status}`);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { StoreUnavailableError } from '../../server/domain/errors.js';
 import { ElasticsearchStore } from '../../server/store/elasticsearch/elasticsearch-store.js';
 import type { Store } from '../../server/store/port.js';
 import { SqliteStore } from '../../server/store/sqlite/sqlite-store.js';
@@ -48,4 +49,23 @@ export async function elasticsearchTestStore(
       await store.close();
     },
   };
+}
+
+/**
+ * The real store with its item writes refused as unreachable while `state.down` is set (fault
+ * injection for the spool's tests; reads and authentication keep working).
+ */
+export function withOutage(store: Store, down = false): { store: Store; state: { down: boolean } } {
+  const state = { down };
+  const proxied = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'upsertItems' && state.down) {
+        return async () => {
+          throw new StoreUnavailableError('the store is unreachable (test outage)');
+        };
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+  return { store: proxied, state };
 }

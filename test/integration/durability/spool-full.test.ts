@@ -7,10 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../../server/domain/errors.js';
-import type { Store } from '../../../server/store/port.js';
 import { buildTestApp } from '../../helpers/auth.js';
-import { sqliteTestStore } from '../../helpers/stores.js';
+import { sqliteTestStore, withOutage } from '../../helpers/stores.js';
 import { batches } from './helpers.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -18,26 +16,11 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
-function withOutage(store: Store): { store: Store; state: { down: boolean } } {
-  const state = { down: true };
-  const proxied = new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'upsertItems' && state.down) {
-        return async () => {
-          throw new StoreUnavailableError('the store is unreachable (test outage)');
-        };
-      }
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-  return { store: proxied, state };
-}
-
 it('answers 503 with Retry-After once the spool is full and drops nothing it acknowledged', async () => {
   const test = await sqliteTestStore();
   const dir = mkdtempSync(join(tmpdir(), 'framewatch-spool-full-'));
   cleanup.push(test.dispose, async () => rmSync(dir, { recursive: true, force: true }));
-  const outage = withOutage(test.store);
+  const outage = withOutage(test.store, true);
   const { app, inject } = await buildTestApp(outage.store, {
     spool: { dir, maxBytes: 256 * 1024, retryMinMs: 20, retryMaxMs: 100 },
   });
