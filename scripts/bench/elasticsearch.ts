@@ -2,6 +2,7 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../../server/config/index.js';
 import type { ItemInput } from '../../server/domain/schemas.js';
 import { ElasticsearchStore } from '../../server/store/elasticsearch/elasticsearch-store.js';
 import { ITEM_MAPPINGS } from '../../server/store/elasticsearch/mappings.js';
@@ -34,7 +35,8 @@ export interface NodeOptions {
  * 9250) that this run owns. A node already running on the same data dir is reused and left running.
  */
 export async function connectElasticsearch(log: (line: string) => void, options: NodeOptions = {}): Promise<ElasticsearchNode> {
-  const external = options.url ?? process.env.ELASTICSEARCH_URL;
+  // ELASTICSEARCH_URL through the server's validated configuration (its first node, if it lists several).
+  const external = options.url ?? loadConfig().elasticsearch?.url;
   if (external) return { url: external.replace(/\/$/u, ''), stop: async () => {}, origin: external };
   const dataDir = options.dataDir ?? join(tmpdir(), 'framewatch-bench-es');
   const heap = options.heap ?? '1g';
