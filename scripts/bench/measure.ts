@@ -26,24 +26,6 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; 
 }
 
 /**
- * Times two paths over the same rounds (say, one batch each), alternating which goes first. On a
- * shared machine a noisy neighbour, a GC pause or the engine's background merges then land on both
- * paths alike, which running one whole path after the other would not give. Only the calls are timed:
- * the rounds' iterator builds their inputs outside the clock.
- */
-export async function alternating(
-  rounds: Iterable<readonly [() => Promise<unknown>, () => Promise<unknown>]>,
-): Promise<[number, number]> {
-  const totals: [number, number] = [0, 0];
-  let n = 0;
-  for (const pair of rounds) {
-    const order = n++ % 2 === 0 ? [0, 1] : [1, 0];
-    for (const side of order) totals[side as 0 | 1] += (await timed(pair[side as 0 | 1])).ms;
-  }
-  return totals;
-}
-
-/**
  * Peak heap, sampled: V8 keeps no high-water mark, so a 50 ms timer records the largest heapUsed it
  * sees. Peak RSS needs no sampling (the kernel keeps maxRSS).
  */

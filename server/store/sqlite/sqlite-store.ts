@@ -292,6 +292,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     this.db?.close();
     this.db = null;
+    this.writer = null;
   }
 
   async health(): Promise<StoreHealth> {
@@ -334,7 +335,7 @@ export class SqliteStore implements Store {
     const outcomes: ({ ok: true; results: UpsertResult[] } | { ok: false; error: unknown })[] = [];
     try {
       this.run((db) => {
-        const write = this.itemWriter(db);
+        const write = this.itemWriterFor(db);
         db.transaction(() => {
           for (const call of calls) {
             try {
@@ -356,6 +357,14 @@ export class SqliteStore implements Store {
       else call.reject(outcome?.error);
     });
   }
+
+  /** The connection's item writer, its statements prepared once (every group commit uses it). */
+  private itemWriterFor(db: Database.Database): (prepared: PreparedItem[]) => UpsertResult[] {
+    if (this.writer?.db !== db) this.writer = { db, write: this.itemWriter(db) };
+    return this.writer.write;
+  }
+
+  private writer: { db: Database.Database; write: (prepared: PreparedItem[]) => UpsertResult[] } | null = null;
 
   /** Writes one call's items in a transaction of its own (a savepoint inside a group's). */
   private itemWriter(db: Database.Database): (prepared: PreparedItem[]) => UpsertResult[] {
