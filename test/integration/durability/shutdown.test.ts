@@ -4,12 +4,13 @@
  * before it is disconnected, and the process exits 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { io } from 'socket.io-client';
 import { afterAll, expect, it } from 'vitest';
-import { batches, postItems, spawnServer, tokenOverHttp, type ServerProcess } from './helpers.js';
+import { batches, spawnServer, tokenOverHttp, type ServerProcess } from './helpers.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'framewatch-durability-term-'));
 const env = { DATA_DIR: dataDir, ADMIN_USERNAME: 'durability', ADMIN_PASSWORD: 'a durability test password' };
@@ -33,12 +34,26 @@ it('finishes the request in flight, tells live clients to reconnect later, and e
     socket.on('connect_error', reject);
   });
 
-  // The largest request the API takes: still being stored when SIGTERM arrives.
-  const batch = batches('term', 10_000, 10_000)[0] ?? [];
-  const request = postItems(url, headers, batch).then((res) => ({ res, at: Date.now() }));
-  await new Promise((r) => setTimeout(r, 300));
+  // The largest request the API takes, in flight when SIGTERM arrives: half its body is sent
+  // before the signal and the rest after it (a fixed delay raced a fast machine's store).
+  const body = Buffer.from(JSON.stringify(batches('term', 10_000, 10_000)[0] ?? []));
+  const post = httpRequest(`${url}/api/v1/items`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json', 'content-length': body.length },
+  });
+  const request = new Promise<{ res: { status: number | undefined }; at: number }>((resolve, reject) => {
+    post.on('response', (answer) => {
+      answer.resume();
+      answer.on('end', () => resolve({ res: { status: answer.statusCode }, at: Date.now() }));
+    });
+    post.on('error', reject);
+  });
+  post.write(body.subarray(0, body.length >> 1));
+  await new Promise((r) => setTimeout(r, 200));
   const killedAt = Date.now();
   server.child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 100));
+  post.end(body.subarray(body.length >> 1));
 
   const { res, at } = await request;
   expect(res.status).toBe(200);
