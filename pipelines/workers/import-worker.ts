@@ -11,6 +11,7 @@ import type { ImportProgress } from '../collectors/telegram-export.js';
 import type { Codebook } from '../codebook/index.js';
 import { compileCodebook, prepareEnrichment, type EnrichSource, type PreEnriched } from '../enrich/index.js';
 import { runImporter, type ImporterOptions, type ImporterReport } from '../imports.js';
+import { rawJson } from '../../server/store/prepare.js';
 
 export interface ImportJob extends Omit<ImporterOptions, 'onBatch' | 'onProgress'> {
   /** A file to read; without it the main thread streams the input ('pull' / 'chunk' / 'end'). */
@@ -22,11 +23,17 @@ export interface ImportJob extends Omit<ImporterOptions, 'onBatch' | 'onProgress
 }
 
 /**
- * A prepared item as posted to the main thread: the link candidate's title and text are the
- * item's own, so they cross once (in the item) and the main thread puts them back (restore in
- * pipelines/imports.ts). Copying between threads is by value, so this saves a copy of each text.
+ * A prepared item as posted to the main thread, shaped so that copying it between threads (which
+ * is by value) costs little: the link candidate's title and text are the item's own, so they cross
+ * once, in the item; the raw payload crosses as its JSON (one string instead of an object tree
+ * that repeats the text, as a Telegram message's text entities do); and the signatures of a batch
+ * share one buffer. The main thread makes it whole again (restore in pipelines/imports.ts).
  */
-export type PostedItem = Omit<PreEnriched, 'candidate'> & { candidate: Omit<PreEnriched['candidate'], 'title' | 'text'> };
+export type PostedItem = Omit<PreEnriched, 'candidate' | 'item'> & {
+  item: Omit<PreEnriched['item'], 'raw'>;
+  rawJson?: string;
+  candidate: Omit<PreEnriched['candidate'], 'title' | 'text'>;
+};
 
 export type ToImportWorker =
   | { type: 'chunk'; data: Uint8Array }
@@ -81,7 +88,7 @@ async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promis
     ...importer,
     onBatch: async (raws) => {
       await settled(job.ahead - 1);
-      const items = raws.map((raw) => toPosted(prepareEnrichment(raw, context)));
+      const items = toPosted(raws.map((raw) => prepareEnrichment(raw, context)));
       pending++;
       post({ type: 'batch', items });
     },
@@ -91,10 +98,18 @@ async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promis
   post({ type: 'done', report });
 }
 
-/** The item as posted (see PostedItem): the candidate without the title and text the item carries. */
-function toPosted(pre: PreEnriched): PostedItem {
-  const { title: _title, text: _text, ...candidate } = pre.candidate;
-  return { ...pre, candidate };
+/** A batch as posted (see PostedItem). */
+function toPosted(batch: PreEnriched[]): PostedItem[] {
+  const width = batch[0]?.signature.mins.length ?? 0;
+  const mins = new Uint32Array(width * batch.length);
+  return batch.map((pre, n) => {
+    const { title: _title, text: _text, ...candidate } = pre.candidate;
+    const { raw, ...item } = pre.item;
+    mins.set(pre.signature.mins, n * width);
+    const signature = { ...pre.signature, mins: mins.subarray(n * width, (n + 1) * width) };
+    const json = rawJson(raw);
+    return { ...pre, item, candidate, signature, ...(json !== undefined && { rawJson: json }) };
+  });
 }
 
 const port = parentPort;

@@ -91,7 +91,7 @@ export function enrichBench(count: number): EnrichFigures {
 }
 
 /** Writes a Telegram Desktop export of `count` messages; returns the items they carry. */
-async function writeExport(path: string, count: number): Promise<ItemInput[]> {
+export async function writeExport(path: string, count: number): Promise<ItemInput[]> {
   const out = createWriteStream(path);
   const write = async (chunk: string) => {
     if (!out.write(chunk)) await once(out, 'drain');

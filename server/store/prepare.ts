@@ -23,6 +23,25 @@ export function contentHash(title: string, text: string): string {
 
 const hashFolded = (title: string, text: string) => sha256(`${title}\n${text}`).slice(0, 32);
 
+/**
+ * A raw payload that arrives already serialized (the import worker serializes each message's
+ * payload where it parsed it, so that one string crosses between threads instead of an object
+ * tree). Stores write `json` as it is; anything else that serializes it gets the payload back
+ * through toJSON, so it is stored and spooled exactly as the object would be.
+ */
+export class SerializedRaw {
+  constructor(readonly json: string) {}
+  toJSON(): unknown {
+    return JSON.parse(this.json) as unknown;
+  }
+}
+
+/** The stored JSON of a raw payload, or undefined when there is none (as JSON.stringify leaves it out). */
+export function rawJson(raw: unknown): string | undefined {
+  if (raw instanceof SerializedRaw) return raw.json;
+  return raw === undefined ? undefined : (JSON.stringify(raw) as string | undefined);
+}
+
 export interface PreparedItem {
   item: Item;
   /** Indexed (tokenized, folded) forms of title and text. */
@@ -40,7 +59,8 @@ export interface PreparedItem {
 
 const iso = (value: string) => new Date(value).toISOString();
 
-export function prepareItem(input: ItemInput, now: Date): PreparedItem {
+/** `id`: the item's id when the caller has computed it already (it is itemId of the input). */
+export function prepareItem(input: ItemInput, now: Date, id?: string): PreparedItem {
   const title = input.title ?? '';
   // Folding is the costly step of preparing an item: do it once per field.
   const searchTitle = searchableFolded(fold(title));
@@ -49,7 +69,7 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
   // fixed-shape object: serialized once, it is hashed into the revision and is also the body of
   // the stored JSON, which only adds collectedAt (after publishedAt) and raw (at the end).
   const visible = {
-    id: itemId(input.platform, input.sourceId, input.externalId),
+    id: id ?? itemId(input.platform, input.sourceId, input.externalId),
     platform: input.platform,
     sourceId: input.sourceId,
     externalId: input.externalId,
@@ -81,7 +101,7 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
   // Inside JSON strings every quote is escaped, so the first `,"editedAt":` is the key itself.
   const split = visibleJson.indexOf(',"editedAt":');
   // JSON.stringify leaves out a property whose value does not serialize (undefined): so does this.
-  const rawJson = input.raw === undefined ? undefined : (JSON.stringify(input.raw) as string | undefined);
+  const raw = rawJson(input.raw);
   // Listed rather than spread: an object literal keeps one fixed shape, which reads and serializes fastest.
   const item: Item = {
     id: visible.id,
@@ -115,7 +135,7 @@ export function prepareItem(input: ItemInput, now: Date): PreparedItem {
     revision: sha256(visibleJson).slice(0, 32),
     openJson:
       `${visibleJson.slice(0, split)},"collectedAt":${JSON.stringify(collectedAt)}${visibleJson.slice(split, -1)}` +
-      (rawJson === undefined ? '' : `,"raw":${rawJson}`),
+      (raw === undefined ? '' : `,"raw":${raw}`),
   };
 }
 

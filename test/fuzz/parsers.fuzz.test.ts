@@ -11,17 +11,11 @@ import { importTabular, parseMapping } from '../../pipelines/collectors/import.j
 import { importTelegramExport } from '../../pipelines/collectors/telegram-export.js';
 import { SourceError, type RawItem } from '../../pipelines/collectors/types.js';
 import { nastyString, params, testTimeout } from './settings.js';
+import { cutBytes } from '../helpers/chunks.js';
 
-/** The bytes cut at the given points (sorted, deduplicated), as a stream. */
+/** The bytes cut at the given points, as a stream. */
 function chunked(bytes: Buffer, cuts: number[]): Readable {
-  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (const p of [...points, bytes.length]) {
-    parts.push(bytes.subarray(at, p));
-    at = p;
-  }
-  return Readable.from(parts.filter((p) => p.length > 0));
+  return Readable.from(cutBytes(bytes, cuts).filter((p) => p.length > 0));
 }
 
 async function settle<T>(run: () => Promise<T>): Promise<T | SourceError> {

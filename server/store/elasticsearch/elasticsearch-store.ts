@@ -404,7 +404,7 @@ export class ElasticsearchStore implements Store {
         const lookup = this.storedShare < 0.5 ? undefined : this.lookUp(chunkIds);
         lookup?.catch(() => undefined);
         const prepared = new Map(
-          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now))]),
+          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now, id))]),
         );
         const write = this.upsertChunk(chunkIds, prepared, byId, results, lookup);
         write.catch(() => undefined);

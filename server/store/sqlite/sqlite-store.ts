@@ -32,7 +32,7 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
+import { prepareItem, rawJson, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -224,7 +224,7 @@ export function itemRow({ item: it, revision }: PreparedItem): unknown[] {
     it.demo ? 1 : 0,
     it.contentHash,
     revision,
-    it.raw === undefined ? null : JSON.stringify(it.raw),
+    rawJson(it.raw) ?? null,
   ];
 }
 
