@@ -139,6 +139,9 @@ function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+const APOSTROPHE = /['’ʼ]/u;
+const RU_ENDINGS = new Set(['ое', 'ие', 'ия', 'ых', 'ым', 'ую', 'юю']);
+
 function cyrillic(text: string, c: ScriptCounts, share: number): LanguageGuess {
   if (c.beLetters > 0 && c.ruLetters + c.ukLetters <= c.beLetters * 4) return { lang: 'be', confidence: 0.7 * share };
   if (c.srLetters > 0 && c.ruLetters === 0 && c.ukLetters === 0) return { lang: 'sr', confidence: 0.7 * share };
@@ -148,12 +151,12 @@ function cyrillic(text: string, c: ScriptCounts, share: number): LanguageGuess {
     if (UK_WORDS.has(w)) uk += 1.5;
     else if (RU_WORDS.has(w)) ru += 1.5;
     // The apostrophe inside a word is Ukrainian (п'ять, ім'я); Russian writes ъ or nothing.
-    if (/[а-яієїґ]['’ʼ][а-яієїґ]/u.test(w)) uk += 2;
+    if (w.length > 2 && APOSTROPHE.test(w) && /[а-яієїґ]['’ʼ][а-яієїґ]/u.test(w)) uk += 2;
     // Russian adjective and noun endings Ukrainian does not have.
-    if (/(?:ое|ие|ия|ых|ым|ую|юю)$/u.test(w)) ru += 0.7;
+    if (RU_ENDINGS.has(w.slice(-2))) ru += 0.7;
     // Past tense: Russian заявил, подорожал; Ukrainian заявив, подорожчав.
-    else if (w.length > 4 && /[аеи]л$/u.test(w)) ru += 0.4;
-    else if (/(?:ння|ннях|нням)$/u.test(w)) uk += 0.5;
+    else if (w.length > 4 && w.endsWith('л') && 'аеи'.includes(w.charAt(w.length - 2))) ru += 0.4;
+    else if (w.endsWith('ння') || w.endsWith('ннях') || w.endsWith('нням')) uk += 0.5;
   }
   if (uk === 0 && ru === 0) return { lang: 'und', confidence: 0 };
   const lang = uk >= ru ? 'uk' : 'ru';

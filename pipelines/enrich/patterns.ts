@@ -126,6 +126,9 @@ interface SubstringPattern<T> {
   variants: string[];
 }
 
+/** The first MIN_STEM (3) UTF-16 units of a word as one number (exact: 48 bits), without slicing it. */
+const startKey = (word: string) => word.charCodeAt(0) * 4294967296 + word.charCodeAt(1) * 65536 + word.charCodeAt(2);
+
 /** Patterns compiled for matching: first-token maps for token patterns, a list for substrings. */
 export class PatternIndex<T> {
   private readonly exact = new Map<string, TokenPattern<T>[]>();
@@ -136,7 +139,9 @@ export class PatternIndex<T> {
    * The first MIN_STEM characters of every leading stem: a leading stem has at least MIN_STEM
    * letters (parsePattern), so a token whose start is not here starts no stem pattern.
    */
-  private readonly prefixStarts = new Set<string>();
+  private readonly prefixStarts = new Set<number>();
+  /** First characters of the case-sensitive first tokens: other tokens need no case-exact lookup. */
+  private readonly caseStarts = new Set<number>();
   private readonly substrings: SubstringPattern<T>[] = [];
 
   /** Adds a pattern; throws on a syntax error (loaders validate first and report it nicely). */
@@ -153,8 +158,9 @@ export class PatternIndex<T> {
     const list = map.get(first.value);
     if (list) list.push(entry);
     else map.set(first.value, [entry]);
+    if (first.kind === 'case') this.caseStarts.add(first.value.charCodeAt(0));
     if (first.kind === 'prefix') {
-      this.prefixStarts.add(first.value.slice(0, MIN_STEM));
+      this.prefixStarts.add(startKey(first.value));
       if (!this.prefixLengths.includes(first.value.length)) {
         this.prefixLengths = [...this.prefixLengths, first.value.length].sort((a, b) => a - b);
       }
@@ -175,13 +181,15 @@ export class PatternIndex<T> {
       const token = tokens[i] as Token;
       const word = token.folded;
       this.tryAll(this.exact.get(word), input, i, hits);
-      if (word.length >= MIN_STEM && this.prefixStarts.has(word.slice(0, MIN_STEM))) {
+      if (word.length >= MIN_STEM && this.prefixStarts.has(startKey(word))) {
         for (const len of this.prefixLengths) {
           if (len > word.length) break;
           this.tryAll(this.prefix.get(len === word.length ? word : word.slice(0, len)), input, i, hits);
         }
       }
-      if (this.caseExact.size > 0) this.tryAll(this.caseExact.get(text.slice(token.start, token.end)), input, i, hits);
+      if (this.caseStarts.has(text.charCodeAt(token.start))) {
+        this.tryAll(this.caseExact.get(text.slice(token.start, token.end)), input, i, hits);
+      }
     }
     if (this.substrings.length > 0 && input.hasHangul) {
       const hay = input.haystack;

@@ -335,25 +335,33 @@ export class ElasticsearchStore implements Store {
    * whose answer was lost (resent after a transport failure).
    */
   private async bulkLines(lines: string[], options: { conflicts?: boolean } = {}): Promise<BulkOutcome> {
-    let pending = lines.map((line, at) => ({ line, at }));
+    // Joined once; a retry resends slices of the joined body. The lines themselves are not kept
+    // while the cluster answers (they would double what a write holds in memory meanwhile).
+    const whole = lines.join('');
+    let body = whole;
+    const ends: number[] = [];
+    let end = 0;
+    for (const line of lines) ends.push((end += line.length));
+    let pending = ends.map((_, at) => at);
+    const slice = (at: number) => whole.slice(at === 0 ? 0 : (ends[at - 1] as number), ends[at]);
     const outcome: BulkOutcome = { conflicts: [], resent: new Set() };
     const base = this.options.retryBaseMs ?? 200;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      let retry: typeof pending = [];
+      let retry: number[] = [];
       try {
         const response = await this.client.bulk({
           // A string body is sent as it is (the client serializes only arrays of objects).
-          operations: pending.map((p) => p.line).join('') as unknown as estypes.BulkRequest['operations'],
+          operations: body as unknown as estypes.BulkRequest['operations'],
           // Only what the retry logic reads: statuses and errors, not ids, versions and shards.
           filter_path: ['errors', 'items.*.status', 'items.*.error'],
         });
         if (response.errors) {
           response.items.forEach((entry, n) => {
             const result = Object.values(entry)[0];
-            const op = pending[n] as (typeof pending)[number];
+            const at = pending[n] as number;
             if (!result?.error) return;
-            if (result.status === 409 && options.conflicts) outcome.conflicts.push(op.at);
-            else if (result.status === 429 || result.status >= 500) retry.push(op);
+            if (result.status === 409 && options.conflicts) outcome.conflicts.push(at);
+            else if (result.status === 429 || result.status >= 500) retry.push(at);
             else
               throw new AppError(
                 'store_rejected',
@@ -365,7 +373,7 @@ export class ElasticsearchStore implements Store {
       } catch (error) {
         if (!transient(error)) throw error;
         retry = pending;
-        for (const op of pending) outcome.resent.add(op.at);
+        for (const at of pending) outcome.resent.add(at);
         if (attempt >= BULK_ATTEMPTS) {
           throw new StoreUnavailableError(
             `Elasticsearch did not acknowledge the write after ${attempt} attempts: ${(error as Error).message.slice(0, 200)}`,
@@ -375,6 +383,7 @@ export class ElasticsearchStore implements Store {
       if (retry.length > 0 && attempt >= BULK_ATTEMPTS) {
         throw new StoreUnavailableError(`Elasticsearch kept refusing ${retry.length} document(s) as overloaded`);
       }
+      if (retry.length > 0 && retry !== pending) body = retry.map(slice).join('');
       pending = retry;
       if (pending.length > 0) await sleep(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
     }
