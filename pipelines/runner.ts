@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../server/domain/errors.js';
 import type { Source } from '../server/domain/schemas.js';
 import type { EventBus, PipelineStatus } from '../server/events/bus.js';
-import { ingestItems, type IngestError, type IngestOutcome } from '../server/services/ingest.js';
+import { ingestItems, type IngestEntry, type IngestError, type IngestOutcome } from '../server/services/ingest.js';
 import type { Store } from '../server/store/port.js';
 import { createDefaultRegistry, type CollectorRegistry } from './collectors/registry.js';
 import type { CollectResult, RawItem } from './collectors/types.js';
@@ -189,7 +189,7 @@ export class Pipeline {
     now = this.clock(),
   ): Promise<(counts: RunCounts, skipped: { ref: string; reason: string }[]) => void> {
     const collectedAt = now.toISOString();
-    const slices: { batch: PreEnriched[]; entries: { value: unknown }[]; offset: number }[] = [];
+    const slices: { batch: PreEnriched[]; entries: IngestEntry[]; offset: number }[] = [];
     for (let i = 0; i < items.length; i += BATCH) {
       const batch = items.slice(i, i + BATCH);
       slices.push({ batch, entries: this.link(batch, collectedAt), offset: i });
@@ -204,11 +204,12 @@ export class Pipeline {
   }
 
   /** Links a batch to its releases (in order) and stamps its collection time. */
-  private link(batch: PreEnriched[], collectedAt: string): { value: unknown }[] {
+  private link(batch: PreEnriched[], collectedAt: string): IngestEntry[] {
     return batch.map((pre) => {
       const { item } = finishEnrichment(pre, this.linker);
       item.collectedAt = collectedAt;
-      return { value: item as unknown };
+      const { title, text } = pre.search;
+      return { value: item, indexed: { title: item.title ?? '', text: item.text, searchTitle: title, searchText: text } };
     });
   }
 

@@ -8,6 +8,7 @@
  */
 import { SIDES, type ItemInput, type Side, type SourceType } from '../../server/domain/schemas.js';
 import { itemId } from '../../server/store/prepare.js';
+import { fold, searchableFolded } from '../../server/store/text.js';
 import type { RawItem } from '../collectors/types.js';
 import { defaultCodebook, defaultEntityList, type Codebook, type EntityList } from '../codebook/index.js';
 import { findEntities } from './entities.js';
@@ -168,6 +169,8 @@ export interface PreEnriched {
   /** The candidate the linker sees. */
   candidate: LinkCandidate;
   signature: TextSignature;
+  /** The indexed forms of title and text (searchableFolded of their folds), for the store. */
+  search: { title: string; text: string };
 }
 
 /** Everything of enrich() but release linking; pure, so it may run anywhere (see PreEnriched). */
@@ -177,12 +180,15 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
   const title = sanitizeLine(raw.title ?? '').slice(0, MAX_TITLE);
   const text = sanitizeText(raw.text).slice(0, MAX_TEXT);
   const combined = title.length > 0 ? `${title}\n${text}` : text;
+  // Folded once, for the frames and entities, the signature and the search index: folding a line
+  // break is a line break, so the fold of the combined text is the folds joined.
+  const folded = { title: fold(title), text: fold(text) };
 
   const language = detectLanguage(combined);
   const lang = chooseLanguage(raw.lang, language);
   const side = isSide(raw.side) ? raw.side : context.source.side;
 
-  const analyzed = analyzeText(combined);
+  const analyzed = analyzeText(combined, title.length > 0 ? `${folded.title}\n${folded.text}` : folded.text);
   const frames = tagFrames(analyzed, lang ?? 'und', cb);
   const entities = findEntities(analyzed, context.entities ?? defaultEntityList()).slice(0, 200);
 
@@ -237,7 +243,13 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
     sensitive,
     raw: raw.raw,
   };
-  return { item, language, candidate, signature: itemSignature(candidate) };
+  return {
+    item,
+    language,
+    candidate,
+    signature: itemSignature(candidate, folded),
+    search: { title: searchableFolded(folded.title), text: searchableFolded(folded.text) },
+  };
 }
 
 /**

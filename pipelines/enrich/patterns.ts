@@ -35,8 +35,8 @@ export interface AnalyzedText {
   hasHangul: boolean;
 }
 
-export function analyzeText(text: string): AnalyzedText {
-  const folded = fold(text);
+/** `folded`: fold(text), when the caller has it. */
+export function analyzeText(text: string, folded = fold(text)): AnalyzedText {
   const tokens: Token[] = [];
   // Folding almost always keeps one character per character; then offsets in the folded text are
   // offsets in the original. Otherwise (İ, stray combining marks) fold token by token.

@@ -189,7 +189,12 @@ const linkText = (item: { title?: string; text: string }) => `${item.title ?? ''
 
 /** MinHash of a text's word 3-shingles, whatever their number (see TextSignature). */
 function computeSignature(text: string): TextSignature {
-  const tokens = fold(text.replace(URLS, ' ')).match(WORD) ?? [];
+  return foldedSignature(fold(text));
+}
+
+/** computeSignature of a text already folded (fold() keeps URLs recognisable: it only lowers case and drops accents). */
+function foldedSignature(folded: string): TextSignature {
+  const tokens = folded.replace(URLS, ' ').match(WORD) ?? [];
   const n = Math.min(tokens.length, MAX_TOKENS);
   const hashes = new Set<number>();
   const th = new Uint32Array(n);
@@ -207,9 +212,12 @@ function computeSignature(text: string): TextSignature {
   return { mins, size: hashes.size, tokens: tokens.length };
 }
 
-/** The signature of an item's title and text, for link() and remember() of the same item. */
-export function itemSignature(item: { title?: string; text: string }): TextSignature {
-  return computeSignature(linkText(item));
+/**
+ * The signature of an item's title and text, for link() and remember() of the same item.
+ * `folded`: fold() of the title and of the text, when the caller has them (they are not folded again).
+ */
+export function itemSignature(item: { title?: string; text: string }, folded?: { title: string; text: string }): TextSignature {
+  return folded ? foldedSignature(`${folded.title}\n${folded.text}`) : computeSignature(linkText(item));
 }
 
 /** A signature worth comparing under a linker's minimum, or null (too few words or shingles). */

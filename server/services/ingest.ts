@@ -9,7 +9,7 @@ import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 import { StoreUnavailableError } from '../domain/errors.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store, UpsertResult, UpsertStatus } from '../store/port.js';
-import { itemId } from '../store/prepare.js';
+import { itemId, type IndexedForms } from '../store/prepare.js';
 
 export const MAX_ITEMS_PER_REQUEST = 10_000;
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
@@ -19,6 +19,8 @@ export interface IngestEntry {
   value?: unknown;
   /** Set when the entry could not be parsed at all (a malformed NDJSON line). */
   parseError?: string;
+  /** The indexed forms of the item's title and text, when the collection pipeline made them (see Store.upsertItems). */
+  indexed?: IndexedForms;
 }
 
 export interface IngestError extends FieldError {
@@ -198,10 +200,10 @@ async function storeEntries(store: Store, entries: IngestEntry[], now: Date, bus
   // so the store's work and ours overlap instead of taking turns.
   const writes: Promise<{ indexes: number[]; stored: UpsertResult[] }>[] = [];
   for (const part of parts(entries, store.capabilities.concurrentWrites)) {
-    const valid: { index: number; item: ItemInputType }[] = [];
+    const valid: { index: number; item: ItemInputType; indexed: IndexedForms | undefined }[] = [];
     part.entries.forEach((entry, n) => {
       const item = validateEntry(entry, part.offset + n, now, errors);
-      if (item) valid.push({ index: part.offset + n, item });
+      if (item) valid.push({ index: part.offset + n, item, indexed: entry.indexed });
     });
     // The source registry decides the side unless the item says otherwise.
     for (const v of valid) {
@@ -213,6 +215,7 @@ async function storeEntries(store: Store, entries: IngestEntry[], now: Date, bus
     const write = store.upsertItems(
       valid.map((v) => v.item),
       now,
+      valid.some((v) => v.indexed) ? valid.map((v) => v.indexed) : undefined,
     );
     write.catch(() => undefined);
     writes.push(write.then((stored) => ({ indexes: valid.map((v) => v.index), stored })));

@@ -19,6 +19,7 @@ import type { AlertRepository } from './alerts/port.js';
 import type { AuthRepository } from './auth/port.js';
 import type { TeamRepository } from './team/port.js';
 import type { SearchQueryAst } from './search-syntax.js';
+import type { IndexedForms } from './prepare.js';
 
 export type { AlertRepository } from './alerts/port.js';
 export type { AuthRepository } from './auth/port.js';
@@ -318,8 +319,12 @@ export interface Store {
   /** Make every acknowledged write visible to search (tests, imports). */
   sync(): Promise<void>;
 
-  /** Inputs are validated before this call; one result per input, in order. */
-  upsertItems(inputs: ItemInput[], now?: Date): Promise<UpsertResult[]>;
+  /**
+   * Inputs are validated before this call; one result per input, in order. `indexed` may give,
+   * per input, the indexed forms of its title and text computed beforehand (the collection
+   * pipeline folds them anyway); each is used only if it was made from the input's own title and text.
+   */
+  upsertItems(inputs: ItemInput[], now?: Date, indexed?: (IndexedForms | undefined)[]): Promise<UpsertResult[]>;
   getItems(ids: string[]): Promise<Item[]>;
   countItems(filter?: ItemFilter): Promise<number>;
   appendSnapshots(snapshots: EngagementSnapshot[]): Promise<number>;

@@ -59,12 +59,23 @@ export interface PreparedItem {
 
 const iso = (value: string) => new Date(value).toISOString();
 
-/** `id`: the item's id when the caller has computed it already (it is itemId of the input). */
-export function prepareItem(input: ItemInput, now: Date, id?: string): PreparedItem {
+/** The indexed forms of a title and a text (searchableFolded of their folds), with the title and text they were made from. */
+export interface IndexedForms {
+  title: string;
+  text: string;
+  searchTitle: string;
+  searchText: string;
+}
+
+/**
+ * `id`: the item's id when the caller has computed it already (it is itemId of the input).
+ * `indexed`: the indexed forms when the caller has them; used only where made from this title and text.
+ */
+export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: IndexedForms): PreparedItem {
   const title = input.title ?? '';
   // Folding is the costly step of preparing an item: do it once per field.
-  const searchTitle = searchableFolded(fold(title));
-  const searchText = searchableFolded(fold(input.text));
+  const searchTitle = indexed?.title === title ? indexed.searchTitle : searchableFolded(fold(title));
+  const searchText = indexed?.text === input.text ? indexed.searchText : searchableFolded(fold(input.text));
   // Everything an analyst can see (all but collectedAt and raw), in the Item's key order, as one
   // fixed-shape object: serialized once, it is hashed into the revision and is also the body of
   // the stored JSON, which only adds collectedAt (after publishedAt) and raw (at the end).

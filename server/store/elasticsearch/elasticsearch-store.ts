@@ -34,7 +34,15 @@ import type {
   UpsertResult,
   UpsertStatus,
 } from '../port.js';
-import { itemId, prepareItem, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
+import {
+  itemId,
+  prepareItem,
+  snapshotSeries,
+  supersededSnapshot,
+  withoutRaw,
+  type IndexedForms,
+  type PreparedItem,
+} from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -390,7 +398,7 @@ export class ElasticsearchStore implements Store {
     return outcome;
   }
 
-  async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
+  async upsertItems(inputs: ItemInput[], now = new Date(), indexed?: (IndexedForms | undefined)[]): Promise<UpsertResult[]> {
     if (inputs.length === 0) return [];
     // Every occurrence of an id is handled in one chunk, so statuses within a batch are decided in
     // input order (a repeated id sees its earlier copy) as in the embedded store.
@@ -413,7 +421,7 @@ export class ElasticsearchStore implements Store {
         const lookup = this.storedShare < 0.5 ? undefined : this.lookUp(chunkIds);
         lookup?.catch(() => undefined);
         const prepared = new Map(
-          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now, id))]),
+          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now, id, indexed?.[i]))]),
         );
         const write = this.upsertChunk(chunkIds, prepared, byId, results, lookup);
         write.catch(() => undefined);

@@ -32,7 +32,15 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { prepareItem, rawJson, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
+import {
+  prepareItem,
+  rawJson,
+  type IndexedForms,
+  snapshotSeries,
+  supersededSnapshot,
+  withoutRaw,
+  type PreparedItem,
+} from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -316,8 +324,8 @@ export class SqliteStore implements Store {
    * waits for the disk, and the event loop with it; a group waits once, not once per request.
    * A call's promise settles after its group's commit.
    */
-  async upsertItems(inputs: ItemInput[], now = new Date()): Promise<UpsertResult[]> {
-    const prepared = inputs.map((input) => prepareItem(input, now));
+  async upsertItems(inputs: ItemInput[], now = new Date(), indexed?: (IndexedForms | undefined)[]): Promise<UpsertResult[]> {
+    const prepared = inputs.map((input, n) => prepareItem(input, now, undefined, indexed?.[n]));
     return new Promise((resolve, reject) => {
       if (this.upsertQueue.push({ prepared, resolve, reject }) === 1) setImmediate(() => this.commitUpserts());
     });
