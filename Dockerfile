@@ -22,7 +22,8 @@ COPY package.json tsconfig.json ./
 COPY server ./server
 COPY pipelines ./pipelines
 COPY client/public ./client/public
-RUN mkdir -p /data && chown node:node /data
+# Imports run their worker thread from a bundle written under node_modules/.cache/framewatch.
+RUN mkdir -p /data node_modules/.cache/framewatch && chown node:node /data node_modules/.cache/framewatch
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=5s --retries=5 CMD node -e "fetch('http://127.0.0.1:8080/readyz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"

@@ -75,10 +75,15 @@ async function makeBundle(path) {
   const digest = createHash('sha256').update(code).digest('hex').slice(0, 16);
   const file = join(BUNDLE_DIR, `${basename(path).replace(/\.[cm]?ts$/, '')}-${digest}.mjs`);
   if (!existsSync(file) || !readFileSync(file).equals(code)) {
-    mkdirSync(dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+      writeFileSync(partial, code);
+      renameSync(partial, file);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot write the bundle of ${path} to ${BUNDLE_DIR} (it must be writable): ${reason}`);
+    }
   }
   return file;
 }
