@@ -147,8 +147,6 @@ async function runImportCli(file: string, env: Record<string, string>): Promise<
   return { ms: summary.ms, created: summary.counts.created, maxRssKb: summary.maxRssKb };
 }
 
-const WARMUP_ITEMS = 20_000;
-
 /** Deletes the indices matching `pattern` (named one by one: wildcard deletes are refused by default). */
 async function dropIndices(store: ElasticsearchStore, pattern: string): Promise<void> {
   const names = Object.keys(await store.client.indices.get({ index: pattern }));
@@ -179,12 +177,13 @@ export async function importBench(count: number, elasticsearchUrl: string | unde
     if (elasticsearchUrl) {
       const prefix = `fwbench-import-${Date.now().toString(36)}`;
       const es = (p: string) => new ElasticsearchStore({ url: elasticsearchUrl, indexPrefix: p, shards: 1, replicas: 0 });
-      // A node that has just started compiles its indexing code during the first writes: whichever
-      // of the two runs came first paid for it (measured: raw writes 11,300 items/s on a fresh node,
-      // 16,000 on a warm one). Both run on a warm node.
+      // A node that has just started compiles its indexing code during its first writes: whichever
+      // of the two runs came first paid for it (raw writes measured 11,300 items/s on a fresh node,
+      // 16,000 on one that had indexed these items before; 20,000 items of warm-up were not enough).
+      // Both runs come after one full write of the same items into a throwaway index.
       const warm = es(`${prefix}-warmup`);
       await warm.init();
-      await rawWrite(warm, items.slice(0, WARMUP_ITEMS));
+      await rawWrite(warm, items);
       await dropIndices(warm, `${prefix}-warmup*`);
       await warm.close();
       targets.push({
