@@ -264,6 +264,9 @@ interface Entry {
   sig: Signature | null;
   bands: number[];
   evicted: boolean;
+  /** The nearest() call that last counted this entry, and its band collisions in that call. */
+  seenIn: number;
+  collisions: number;
 }
 
 const toMs = (value: string | Date) => (typeof value === 'string' ? Date.parse(value) : value.getTime());
@@ -326,6 +329,7 @@ export class ReleaseLinker {
   private newest = -Infinity;
   private lastSignature: { id: string; text: string; sig: Signature | null } | undefined;
   private sinceEviction = 0;
+  private nearestCalls = 0;
 
   constructor(options: ReleaseLinkerOptions = {}) {
     this.windowMs = (options.windowDays ?? 14) * DAY_MS;
@@ -405,6 +409,8 @@ export class ReleaseLinker {
       sig,
       bands: sig && item.releaseId ? bandKeys(sig) : [],
       evicted: false,
+      seenIn: 0,
+      collisions: 0,
     };
     this.entries.set(item.id, entry);
     // The first item seen at an address or with a video keeps it: that is the earliest appearance.
@@ -457,10 +463,10 @@ export class ReleaseLinker {
     for (const key of entry.videoKeys) if (this.byVideo.get(key) === entry) this.byVideo.delete(key);
     for (const key of entry.bands) {
       const bucket = this.bands.get(key);
-      if (!bucket) continue;
-      const kept = bucket.filter((e) => e !== entry);
-      if (kept.length === 0) this.bands.delete(key);
-      else this.bands.set(key, kept);
+      const at = bucket ? bucket.indexOf(entry) : -1;
+      if (!bucket || at < 0) continue;
+      if (bucket.length === 1) this.bands.delete(key);
+      else bucket.splice(at, 1);
     }
   }
 
@@ -468,12 +474,24 @@ export class ReleaseLinker {
     let best: { entry: Entry; similarity: number } | null = null;
     // Texts that share one band by chance are common in a corpus on one topic; near-duplicates
     // share several (at Jaccard 0.5, eight of 32 on average). Verify only those.
-    const collisions = new Map<Entry, number>();
+    // Collisions are counted on the entries themselves (a Map keyed by entry took most of the time
+    // of linking a corpus on one topic, whose buckets are full); candidates keep first-seen order.
+    const call = ++this.nearestCalls;
+    const candidates: Entry[] = [];
     for (const key of bandKeys(sig)) {
-      for (const e of this.bands.get(key) ?? []) collisions.set(e, (collisions.get(e) ?? 0) + 1);
+      const bucket = this.bands.get(key);
+      if (!bucket) continue;
+      for (const e of bucket) {
+        if (e.seenIn === call) e.collisions++;
+        else {
+          e.seenIn = call;
+          e.collisions = 1;
+          candidates.push(e);
+        }
+      }
     }
-    for (const [e, n] of collisions) {
-      if (n < MIN_COLLISIONS) continue;
+    for (const e of candidates) {
+      if (e.collisions < MIN_COLLISIONS) continue;
       if (e.evicted || !e.sig || e.id === selfId || e.releaseId === null) continue;
       // A copy comes after its original (an hour of clock skew tolerated), and repeating a text
       // links only within the window of the release's first appearance.
