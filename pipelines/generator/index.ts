@@ -968,3 +968,30 @@ export function generateSnapshots(item: ItemInput, opts: SnapshotOptions = {}): 
   }
   return out;
 }
+
+export interface TelegramExportMessage {
+  id: number;
+  type: 'message';
+  date: string;
+  date_unixtime: string;
+  text: string;
+  text_entities: { type: 'plain'; text: string }[];
+}
+
+/**
+ * A generated item as a message of a Telegram Desktop export (result.json): title and text as one
+ * text, a local `date` without zone beside the trusted `date_unixtime`, and the text again as one
+ * plain text entity, as the exporter writes them. For import tests and benchmarks.
+ */
+export function telegramExportMessage(item: ItemInput, id: number): TelegramExportMessage {
+  const text = `${item.title ? `${item.title}\n` : ''}${item.text}`;
+  const unix = Math.floor(Date.parse(item.publishedAt) / 1000);
+  return {
+    id,
+    type: 'message',
+    date: new Date(unix * 1000).toISOString().slice(0, 19),
+    date_unixtime: String(unix),
+    text,
+    text_entities: [{ type: 'plain', text }],
+  };
+}

@@ -9,13 +9,14 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ElasticsearchStore } from '../../server/store/elasticsearch/elasticsearch-store.js';
+import { dropPrefix } from './elasticsearch.js';
 import type { ItemInput, Source } from '../../server/domain/schemas.js';
 import type { Store } from '../../server/store/port.js';
 import { SqliteStore } from '../../server/store/sqlite/sqlite-store.js';
 import type { RawItem } from '../../pipelines/collectors/types.js';
 import { enrich, ReleaseLinker } from '../../pipelines/enrich/index.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
-import { generateItems } from '../../pipelines/generator/index.js';
+import { generateItems, telegramExportMessage } from '../../pipelines/generator/index.js';
 import { perSecond, type Throughput } from './figures.js';
 
 export interface EnrichFigures {
@@ -91,7 +92,7 @@ export function enrichBench(count: number): EnrichFigures {
 }
 
 /** Writes a Telegram Desktop export of `count` messages; returns the items they carry. */
-export async function writeExport(path: string, count: number): Promise<ItemInput[]> {
+async function writeExport(path: string, count: number): Promise<ItemInput[]> {
   const out = createWriteStream(path);
   const write = async (chunk: string) => {
     if (!out.write(chunk)) await once(out, 'drain');
@@ -101,20 +102,17 @@ export async function writeExport(path: string, count: number): Promise<ItemInpu
   let n = 0;
   for (const item of generateItems({ seed: 13, count, start: START, days: 120 })) {
     n++;
-    const text = `${item.title ? `${item.title}\n` : ''}${item.text}`;
-    const unix = Math.floor(Date.parse(item.publishedAt) / 1000);
-    const message = {
-      id: n,
-      type: 'message',
-      date: new Date(unix * 1000).toISOString().slice(0, 19),
-      date_unixtime: String(unix),
-      from: 'Bench export channel',
-      from_id: 'channel1900000001',
-      text,
-      text_entities: [{ type: 'plain', text }],
-    };
+    const message = { ...telegramExportMessage(item, n), from: 'Bench export channel', from_id: 'channel1900000001' };
     await write(`${n > 1 ? ',\n' : ''}  ${JSON.stringify(message)}`);
-    items.push({ ...item, platform: 'telegram', sourceId: SOURCE.id, externalId: String(n), side: 'UA', title: '', text });
+    items.push({
+      ...item,
+      platform: 'telegram',
+      sourceId: SOURCE.id,
+      externalId: String(n),
+      side: 'UA',
+      title: '',
+      text: message.text,
+    });
   }
   await write('\n ]\n}\n');
   out.end();
@@ -147,12 +145,6 @@ async function runImportCli(file: string, env: Record<string, string>): Promise<
   return { ms: summary.ms, created: summary.counts.created, maxRssKb: summary.maxRssKb };
 }
 
-/** Deletes the indices matching `pattern` (named one by one: wildcard deletes are refused by default). */
-async function dropIndices(store: ElasticsearchStore, pattern: string): Promise<void> {
-  const names = Object.keys(await store.client.indices.get({ index: pattern }));
-  if (names.length > 0) await store.client.indices.delete({ index: names });
-}
-
 async function rawWrite(store: Store, items: ItemInput[]): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < items.length; i += 1000) await store.upsertItems(items.slice(i, i + 1000));
@@ -166,7 +158,14 @@ export async function importBench(count: number, elasticsearchUrl: string | unde
     const items = await writeExport(file, count);
     const fileMb = statSync(file).size / 1024 / 1024;
     const results: ImportFigures[] = [];
-    const targets: { name: 'sqlite' | 'elasticsearch'; env: Record<string, string>; open: () => Store; raw: () => Store }[] = [
+    const targets: {
+      name: 'sqlite' | 'elasticsearch';
+      env: Record<string, string>;
+      open: () => Store;
+      raw: () => Store;
+      /** Removes what the two runs wrote outside the temporary folder. */
+      cleanUp?: () => Promise<void>;
+    }[] = [
       {
         name: 'sqlite',
         env: { STORE: 'sqlite', DATA_DIR: join(dir, 'fw') },
@@ -184,8 +183,8 @@ export async function importBench(count: number, elasticsearchUrl: string | unde
       const warm = es(`${prefix}-warmup`);
       await warm.init();
       await rawWrite(warm, items);
-      await dropIndices(warm, `${prefix}-warmup*`);
       await warm.close();
+      await dropPrefix(elasticsearchUrl, `${prefix}-warmup`);
       targets.push({
         name: 'elasticsearch',
         env: {
@@ -196,6 +195,8 @@ export async function importBench(count: number, elasticsearchUrl: string | unde
         },
         open: () => es(prefix),
         raw: () => es(`${prefix}-raw`),
+        // The import's indices and the raw write's (`<prefix>-raw-*` is under `<prefix>-*`).
+        cleanUp: () => dropPrefix(elasticsearchUrl, prefix),
       });
     }
     for (const target of targets) {
@@ -213,8 +214,8 @@ export async function importBench(count: number, elasticsearchUrl: string | unde
       const raw = target.raw();
       await raw.init();
       const rawMs = await rawWrite(raw, items);
-      if (raw instanceof ElasticsearchStore) await dropIndices(raw, `${target.env.ELASTICSEARCH_INDEX_PREFIX}*`);
       await raw.close();
+      await target.cleanUp?.();
       const framewatch = perSecond(run.created, run.ms);
       const rawFigures = perSecond(items.length, rawMs);
       results.push({

@@ -132,9 +132,15 @@ function parts(entries: IngestEntry[], parallel: boolean): { offset: number; ent
   return out;
 }
 
-/** Fills each item's side from the source registry unless the item says otherwise. */
-export async function fillSides(store: Store, items: ItemInputType[]): Promise<void> {
-  const sides = new Map<string, ItemInputType['side']>();
+/**
+ * Fills each item's side from the source registry unless the item says otherwise. `sides` caches
+ * the registry's answers (pass one map to share them across calls).
+ */
+export async function fillSides(
+  store: Store,
+  items: ItemInputType[],
+  sides = new Map<string, ItemInputType['side']>(),
+): Promise<void> {
   for (const item of items) {
     if (item.side !== undefined) continue;
     if (!sides.has(item.sourceId)) sides.set(item.sourceId, (await store.getSource(item.sourceId))?.side);
@@ -205,12 +211,11 @@ async function storeEntries(store: Store, entries: IngestEntry[], now: Date, bus
       const item = validateEntry(entry, part.offset + n, now, errors);
       if (item) valid.push({ index: part.offset + n, item, indexed: entry.indexed });
     });
-    // The source registry decides the side unless the item says otherwise.
-    for (const v of valid) {
-      if (v.item.side !== undefined) continue;
-      if (!sides.has(v.item.sourceId)) sides.set(v.item.sourceId, (await store.getSource(v.item.sourceId))?.side);
-      v.item.side = sides.get(v.item.sourceId) ?? 'UNKNOWN';
-    }
+    await fillSides(
+      store,
+      valid.map((v) => v.item),
+      sides,
+    );
     if (valid.length === 0) continue;
     const write = store.upsertItems(
       valid.map((v) => v.item),

@@ -49,6 +49,8 @@ export interface PreparedItem {
   searchText: string;
   /** Changes exactly when something an analyst could see changed (not collectedAt, not raw). */
   revision: string;
+  /** The raw payload's JSON (as in openJson), or undefined without one. */
+  rawJson: string | undefined;
   /**
    * The item serialized once, for stores that write JSON, but left open (no closing brace) so that
    * a store appends fields of its own without copying it: `${openJson}}` is byte for byte
@@ -144,6 +146,7 @@ export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: 
     searchTitle,
     searchText,
     revision: sha256(visibleJson).slice(0, 32),
+    rawJson: raw,
     openJson:
       `${visibleJson.slice(0, split)},"collectedAt":${JSON.stringify(collectedAt)}${visibleJson.slice(split, -1)}` +
       (raw === undefined ? '' : `,"raw":${raw}`),

@@ -32,15 +32,7 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import {
-  prepareItem,
-  rawJson,
-  type IndexedForms,
-  snapshotSeries,
-  supersededSnapshot,
-  withoutRaw,
-  type PreparedItem,
-} from '../prepare.js';
+import { prepareItem, type IndexedForms, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -203,7 +195,7 @@ export const ITEM_COLUMNS = [
 ] as const;
 
 /** One prepared item as the values of an items row (ITEM_COLUMNS order). */
-export function itemRow({ item: it, revision }: PreparedItem): unknown[] {
+export function itemRow({ item: it, revision, rawJson: raw }: PreparedItem): unknown[] {
   return [
     it.id,
     it.platform,
@@ -232,7 +224,7 @@ export function itemRow({ item: it, revision }: PreparedItem): unknown[] {
     it.demo ? 1 : 0,
     it.contentHash,
     revision,
-    rawJson(it.raw) ?? null,
+    raw ?? null,
   ];
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetcher } from '../../../pipelines/fetch/index.js';
-import { generateItems } from '../../../pipelines/generator/index.js';
+import { generateItems, telegramExportMessage } from '../../../pipelines/generator/index.js';
 import { importIntoSource, type ImportResult } from '../../../pipelines/imports.js';
 import { Pipeline } from '../../../pipelines/runner.js';
 import type { Item } from '../../../server/domain/schemas.js';
@@ -28,22 +28,19 @@ function exportOf(count: number): string {
   let n = 0;
   for (const item of generateItems({ seed: 5, count, start: START, days: 20 })) {
     n++;
-    const text = `${item.title ? `${item.title}\n` : ''}${item.text}`;
-    const unix = Math.floor(Date.parse(item.publishedAt) / 1000);
+    const message = telegramExportMessage(item, n);
     messages.push(
       JSON.stringify({
-        id: n,
-        type: 'message',
-        date: new Date(unix * 1000).toISOString().slice(0, 19),
-        date_unixtime: String(unix),
-        text,
-        text_entities: [{ type: 'plain', text }],
+        ...message,
         ...(n % 7 === 0 && { forwarded_from: 'Other channel' }),
         ...(n % 11 === 0 && { media_type: 'video_file', duration_seconds: 42 }),
       }),
     );
     // Copies: the same text again a little later, so that release linking has work to do.
-    if (n % 5 === 0) messages.push(JSON.stringify({ id: n + 100_000, type: 'message', date_unixtime: String(unix + 600), text }));
+    if (n % 5 === 0) {
+      const later = String(Number(message.date_unixtime) + 600);
+      messages.push(JSON.stringify({ id: n + 100_000, type: 'message', date_unixtime: later, text: message.text }));
+    }
   }
   messages.push('{"id": 3, "type": "service", "action": "pin_message", "date_unixtime": "1761955241"}');
   return `{"name": "Worker test", "type": "public_channel", "id": 1, "messages": [\n${messages.join(',\n')}\n]}\n`;
