@@ -25,13 +25,15 @@ export interface ImportJob extends Omit<ImporterOptions, 'onBatch' | 'onProgress
 /**
  * A prepared item as posted to the main thread, shaped so that copying it between threads (which
  * is by value) costs little: the link candidate's title and text are the item's own, so they cross
- * once, in the item; the raw payload crosses as its JSON (one string instead of an object tree
- * that repeats the text, as a Telegram message's text entities do); and the signatures of a batch
- * share one buffer. The main thread makes it whole again (restore in pipelines/imports.ts).
+ * once, in the item; the raw payload crosses as the UTF-8 bytes of its JSON (instead of an
+ * object tree that repeats the text, as a Telegram message's text entities do; and bytes, unlike a
+ * string, are kept outside the main thread's heap, which its collector would copy while the item
+ * waits for its write); and the signatures of a batch share one buffer, as do its raw payloads.
+ * The main thread makes it whole again (restore in pipelines/imports.ts).
  */
 export type PostedItem = Omit<PreEnriched, 'candidate' | 'item'> & {
   item: Omit<PreEnriched['item'], 'raw'>;
-  rawJson?: string;
+  rawJson?: Uint8Array;
   candidate: Omit<PreEnriched['candidate'], 'title' | 'text'>;
 };
 
@@ -102,13 +104,19 @@ async function run(port: NonNullable<typeof parentPort>, job: ImportJob): Promis
 function toPosted(batch: PreEnriched[]): PostedItem[] {
   const width = batch[0]?.signature.mins.length ?? 0;
   const mins = new Uint32Array(width * batch.length);
+  const texts = batch.map((pre) => rawJson(pre.item.raw));
+  const raws = Buffer.allocUnsafeSlow(texts.reduce((sum, t) => sum + (t === undefined ? 0 : Buffer.byteLength(t)), 0));
+  let at = 0;
   return batch.map((pre, n) => {
     const { title: _title, text: _text, ...candidate } = pre.candidate;
-    const { raw, ...item } = pre.item;
+    const { raw: _raw, ...item } = pre.item;
     mins.set(pre.signature.mins, n * width);
     const signature = { ...pre.signature, mins: mins.subarray(n * width, (n + 1) * width) };
-    const json = rawJson(raw);
-    return { ...pre, item, candidate, signature, ...(json !== undefined && { rawJson: json }) };
+    const json = texts[n];
+    if (json === undefined) return { ...pre, item, candidate, signature };
+    const start = at;
+    at += typeof json === 'string' ? raws.write(json, at, 'utf8') : (raws.set(json, at), json.byteLength);
+    return { ...pre, item, candidate, signature, rawJson: raws.subarray(start, at) };
   });
 }
 

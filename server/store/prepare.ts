@@ -23,21 +23,29 @@ export function contentHash(title: string, text: string): string {
 
 const hashFolded = (title: string, text: string) => sha256(`${title}\n${text}`).slice(0, 32);
 
+/** A raw payload's JSON: a string, or its UTF-8 bytes. */
+export type RawJson = string | Uint8Array;
+
+/** The JSON text of a RawJson. */
+export const rawJsonText = (json: RawJson): string =>
+  typeof json === 'string' ? json : Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8');
+
 /**
  * A raw payload that arrives already serialized (the import worker serializes each message's
- * payload where it parsed it, so that one string crosses between threads instead of an object
- * tree). Stores write `json` as it is; anything else that serializes it gets the payload back
- * through toJSON, so it is stored and spooled exactly as the object would be.
+ * payload where it parsed it, into UTF-8 bytes, so that bytes cross between threads instead of an
+ * object tree, and stay out of the receiving thread's heap). Stores write `json` as it is; anything
+ * else that serializes it gets the payload back through toJSON, so it is stored and spooled
+ * exactly as the object would be.
  */
 export class SerializedRaw {
-  constructor(readonly json: string) {}
+  constructor(readonly json: RawJson) {}
   toJSON(): unknown {
-    return JSON.parse(this.json) as unknown;
+    return JSON.parse(rawJsonText(this.json)) as unknown;
   }
 }
 
 /** The stored JSON of a raw payload, or undefined when there is none (as JSON.stringify leaves it out). */
-export function rawJson(raw: unknown): string | undefined {
+export function rawJson(raw: unknown): RawJson | undefined {
   if (raw instanceof SerializedRaw) return raw.json;
   return raw === undefined ? undefined : (JSON.stringify(raw) as string | undefined);
 }
@@ -50,13 +58,14 @@ export interface PreparedItem {
   /** Changes exactly when something an analyst could see changed (not collectedAt, not raw). */
   revision: string;
   /** The raw payload's JSON (as in openJson), or undefined without one. */
-  rawJson: string | undefined;
+  rawJson: RawJson | undefined;
   /**
-   * The item serialized once, for stores that write JSON, but left open (no closing brace) so that
-   * a store appends fields of its own without copying it: `${openJson}}` is byte for byte
+   * The item serialized once, for stores that write JSON, as pieces that are never joined here and
+   * left open (no closing brace), so that a store writes them and fields of its own without copying
+   * them into one string: the pieces (as text) joined and a closing brace are byte for byte
    * JSON.stringify(item).
    */
-  openJson: string;
+  openJson: readonly RawJson[];
 }
 
 const iso = (value: string) => new Date(value).toISOString();
@@ -147,9 +156,12 @@ export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: 
     searchText,
     revision: sha256(visibleJson).slice(0, 32),
     rawJson: raw,
-    openJson:
-      `${visibleJson.slice(0, split)},"collectedAt":${JSON.stringify(collectedAt)}${visibleJson.slice(split, -1)}` +
-      (raw === undefined ? '' : `,"raw":${raw}`),
+    openJson: [
+      visibleJson.slice(0, split),
+      `,"collectedAt":${JSON.stringify(collectedAt)}`,
+      visibleJson.slice(split, -1),
+      ...(raw === undefined ? [] : [',"raw":', raw]),
+    ],
   };
 }
 

@@ -42,6 +42,7 @@ import {
   withoutRaw,
   type IndexedForms,
   type PreparedItem,
+  type RawJson,
 } from '../prepare.js';
 import {
   computeSpread,
@@ -62,6 +63,7 @@ import {
   type SpreadRow,
 } from '../shared.js';
 import { snippets } from '../text.js';
+import { BulkBody } from './bulk-body.js';
 import { ElasticsearchAuthRepository } from '../auth/elasticsearch.js';
 import { ElasticsearchAlertRepository } from '../alerts/elasticsearch.js';
 import { ElasticsearchTeamRepository } from '../team/elasticsearch.js';
@@ -157,29 +159,40 @@ const LOCK_PRUNE_AFTER_MS = 60_000;
 
 const BULK_ATTEMPTS = 6;
 
-/** What a bulk write answered beyond success: see ElasticsearchStore.bulkLines. */
+/** What a bulk write answered beyond success: see ElasticsearchStore.send. */
 interface BulkOutcome {
   /** Positions of the operations refused as conflicts (409). */
   conflicts: number[];
   /** Positions of the operations resent after a transport failure (they may have been applied before). */
   resent: Set<number>;
 }
-/** One bulk operation as its two NDJSON lines. */
-const bulkLines = (action: estypes.BulkOperationContainer, docJson: string) => `${JSON.stringify(action)}\n${docJson}\n`;
 
 /**
- * The stored document of a prepared item, serialized: byte for byte JSON.stringify of the ItemDoc
- * (the item's fields, then frameIds, revision, searchTitle, searchText), but reusing the item's JSON
- * that preparing it already made instead of serializing its text and fields a second time (the
- * pieces are joined once, with the rest of the bulk body).
+ * The stored document of a prepared item, as pieces of its JSON: byte for byte JSON.stringify of
+ * the ItemDoc (the item's fields, then frameIds, revision, searchTitle, searchText) once written one
+ * after the other, reusing the pieces of the item's JSON that preparing it already made instead of
+ * serializing its text and fields a second time.
  */
-function itemDocJson(p: PreparedItem): string {
+function itemDocJson(p: PreparedItem): RawJson[] {
   const frameIds = [...new Set(p.item.frames.map((f) => f.frameId))];
-  return (
-    `${p.openJson},"frameIds":${JSON.stringify(frameIds)},"revision":${JSON.stringify(p.revision)},` +
-    `"searchTitle":${JSON.stringify(p.searchTitle)},"searchText":${JSON.stringify(p.searchText)}}`
-  );
+  return [
+    ...p.openJson,
+    `,"frameIds":${JSON.stringify(frameIds)},"revision":${JSON.stringify(p.revision)},"searchTitle":`,
+    ...jsonString(p.searchTitle),
+    ',"searchText":',
+    ...jsonString(p.searchText),
+    '}',
+  ];
 }
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, controls and lone surrogates. */
+const ESCAPED = /["\\\u0000-\u001f]|\p{Cs}/u;
+
+/**
+ * JSON.stringify of a string, as pieces: the string itself between quotes where nothing in it needs
+ * escaping (an indexed form never does), so that it is not copied.
+ */
+const jsonString = (value: string): string[] => (ESCAPED.test(value) ? [JSON.stringify(value)] : ['"', value, '"']);
 
 /** Items per lookup-and-write step of an upsert (see upsertItems). */
 const UPSERT_CHUNK = 250;
@@ -333,32 +346,26 @@ export class ElasticsearchStore implements Store {
    * transport failure) with exponential backoff. Resolves only when every operation is acknowledged.
    */
   private async bulk(operations: { action: estypes.BulkOperationContainer; doc: unknown }[]): Promise<void> {
-    await this.bulkLines(operations.map((o) => bulkLines(o.action, JSON.stringify(o.doc))));
+    const body = new BulkBody();
+    for (const o of operations) body.add(o.action, JSON.stringify(o.doc));
+    await this.send(body);
   }
 
   /**
-   * As bulk, for operations already serialized as their two NDJSON lines (a retry resends them).
-   * With `conflicts`, a 409 (a create whose id exists) is an answer, not an error: the positions of
-   * those operations are returned, with the ones that may already have been applied by an attempt
-   * whose answer was lost (resent after a transport failure).
+   * As bulk, for a body already written. With `conflicts`, a 409 (a create whose id exists) is an
+   * answer, not an error: the positions of those operations are returned, with the ones that may
+   * already have been applied by an attempt whose answer was lost (resent after a transport failure).
    */
-  private async bulkLines(lines: string[], options: { conflicts?: boolean } = {}): Promise<BulkOutcome> {
-    // Joined once; a retry resends slices of the joined body. The lines themselves are not kept
-    // while the cluster answers (they would double what a write holds in memory meanwhile).
-    const whole = lines.join('');
-    let body = whole;
-    const ends: number[] = [];
-    let end = 0;
-    for (const line of lines) ends.push((end += line.length));
-    let pending = ends.map((_, at) => at);
-    const slice = (at: number) => whole.slice(at === 0 ? 0 : (ends[at - 1] as number), ends[at]);
+  private async send(operations: BulkBody, options: { conflicts?: boolean } = {}): Promise<BulkOutcome> {
+    let body = operations.all();
+    let pending = Array.from({ length: operations.operations }, (_, at) => at);
     const outcome: BulkOutcome = { conflicts: [], resent: new Set() };
     const base = this.options.retryBaseMs ?? 200;
     for (let attempt = 1; pending.length > 0; attempt++) {
       let retry: number[] = [];
       try {
         const response = await this.client.bulk({
-          // A string body is sent as it is (the client serializes only arrays of objects).
+          // A Buffer is sent as it is (the client serializes only arrays of objects).
           operations: body as unknown as estypes.BulkRequest['operations'],
           // Only what the retry logic reads: statuses and errors, not ids, versions and shards.
           filter_path: ['errors', 'items.*.status', 'items.*.error'],
@@ -391,10 +398,11 @@ export class ElasticsearchStore implements Store {
       if (retry.length > 0 && attempt >= BULK_ATTEMPTS) {
         throw new StoreUnavailableError(`Elasticsearch kept refusing ${retry.length} document(s) as overloaded`);
       }
-      if (retry.length > 0 && retry !== pending) body = retry.map(slice).join('');
+      if (retry.length > 0 && retry !== pending) body = operations.only(retry);
       pending = retry;
       if (pending.length > 0) await sleep(base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
     }
+    operations.release();
     return outcome;
   }
 
@@ -467,12 +475,11 @@ export class ElasticsearchStore implements Store {
     if (!lookup) {
       const singles = chunkIds.filter((id) => prepared.get(id)?.length === 1);
       if (singles.length > 0) {
-        const outcome = await this.bulkLines(
-          singles.map((id) =>
-            bulkLines({ create: { _index: this.items, _id: id } }, itemDocJson((prepared.get(id) ?? [])[0] as PreparedItem)),
-          ),
-          { conflicts: true },
-        );
+        const creates = new BulkBody(singles.length * 4096);
+        for (const id of singles) {
+          creates.add({ create: { _index: this.items, _id: id } }, ...itemDocJson((prepared.get(id) ?? [])[0] as PreparedItem));
+        }
+        const outcome = await this.send(creates, { conflicts: true });
         const conflicted = new Set(outcome.conflicts.map((n) => singles[n] as string));
         for (const n of outcome.resent) maybeCreated.add(singles[n] as string);
         existing = conflicted.size;
@@ -489,7 +496,7 @@ export class ElasticsearchStore implements Store {
     if (lookupIds.length > 0) {
       const stored = await (lookup ?? this.lookUp(lookupIds));
       if (lookupIds === chunkIds) existing = stored.size;
-      const operations: string[] = [];
+      const operations = new BulkBody();
       for (const id of lookupIds) {
         const copies = prepared.get(id) ?? [];
         let previous: StoredState | undefined = stored.get(id);
@@ -504,15 +511,13 @@ export class ElasticsearchStore implements Store {
         const last = copies[copies.length - 1];
         const old = stored.get(id);
         if (!last || old?.revision === last.revision) continue;
-        operations.push(bulkLines({ index: { _index: this.items, _id: id } }, itemDocJson(last)));
+        operations.add({ index: { _index: this.items, _id: id } }, ...itemDocJson(last));
         const superseded = old ? supersededSnapshot(old, last.item) : null;
         if (superseded) {
-          operations.push(
-            bulkLines({ index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, JSON.stringify(superseded)),
-          );
+          operations.add({ index: { _index: this.snapshots, _id: `${id}:${superseded.at}` } }, JSON.stringify(superseded));
         }
       }
-      if (operations.length > 0) await this.bulkLines(operations);
+      if (operations.operations > 0) await this.send(operations);
     }
     this.storedShare = existing / chunkIds.length;
   }

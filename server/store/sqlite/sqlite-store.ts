@@ -32,7 +32,15 @@ import type {
   TimelineRequest,
   UpsertResult,
 } from '../port.js';
-import { prepareItem, type IndexedForms, snapshotSeries, supersededSnapshot, withoutRaw, type PreparedItem } from '../prepare.js';
+import {
+  prepareItem,
+  rawJsonText,
+  type IndexedForms,
+  snapshotSeries,
+  supersededSnapshot,
+  withoutRaw,
+  type PreparedItem,
+} from '../prepare.js';
 import {
   computeSpread,
   decodeCursor,
@@ -224,7 +232,7 @@ export function itemRow({ item: it, revision, rawJson: raw }: PreparedItem): unk
     it.demo ? 1 : 0,
     it.contentHash,
     revision,
-    raw ?? null,
+    raw === undefined ? null : rawJsonText(raw),
   ];
 }
 

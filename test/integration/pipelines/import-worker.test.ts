@@ -1,8 +1,8 @@
 /**
  * Large imports parse and prepare enrichment in a worker thread while the main thread links
  * releases and stores. The same export imported on one thread and through the worker must give
- * the same stored items (ids, releases, frames, entities, hashes), the same counts and the same
- * report of a broken tail, from a file and from a stream.
+ * the same stored items (ids, releases, frames, entities, hashes, raw payloads), the same counts
+ * and the same report of a broken tail, from a file and from a stream, in either store.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { importIntoSource, type ImportResult } from '../../../pipelines/imports.
 import { Pipeline } from '../../../pipelines/runner.js';
 import type { Item } from '../../../server/domain/schemas.js';
 import { aSource } from '../../helpers/factories.js';
-import { sqliteTestStore, type TestStore } from '../../helpers/stores.js';
+import { elasticsearchTestStore, sqliteTestStore, type TestStore } from '../../helpers/stores.js';
 
 const START = new Date('2025-11-01T00:00:00Z');
 let dir: string;
@@ -46,8 +46,12 @@ function exportOf(count: number): string {
   return `{"name": "Worker test", "type": "public_channel", "id": 1, "messages": [\n${messages.join(',\n')}\n]}\n`;
 }
 
-async function importWith(input: () => string | Readable, worker: boolean): Promise<{ result: ImportResult; items: Item[] }> {
-  const test = await sqliteTestStore();
+async function importWith(
+  input: () => string | Readable,
+  worker: boolean,
+  into: () => Promise<TestStore> = sqliteTestStore,
+): Promise<{ result: ImportResult; items: Item[] }> {
+  const test = await into();
   stores.push(test);
   const source = await test.store.createSource(
     aSource({ id: 'worker-export', platform: 'telegram', side: 'UA', type: 'official', releaseSource: true }),
@@ -59,11 +63,14 @@ async function importWith(input: () => string | Readable, worker: boolean): Prom
       channelHandle: 'fw_worker',
       worker,
     });
+    // Searchable now, not after the next scheduled refresh.
+    await test.store.sync();
     const items: Item[] = [];
     let cursor: string | undefined;
     for (;;) {
       const page = await test.store.searchItems({ filter: {}, sort: 'time', limit: 200, ...(cursor && { cursor }) });
-      items.push(...page.hits.map((h) => h.item));
+      // Looked up by id, as search hits leave the raw payload out.
+      items.push(...(await test.store.getItems(page.hits.map((h) => h.item.id))));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
@@ -99,6 +106,17 @@ describe('imports through the worker thread', () => {
     const copies = there.items.filter((i) => i.releaseId !== null && i.releaseId !== i.id);
     expect(copies.length).toBeGreaterThan(100);
     expect(there.items.some((i) => i.frames.length > 0)).toBe(true);
+    // Each raw payload is the export's message as it was parsed.
+    const message = JSON.parse(readFileSync(file, 'utf8')).messages[0] as { id: number };
+    expect(there.items.find((i) => i.externalId === String(message.id))?.raw).toEqual(message);
+  });
+
+  it('stores into Elasticsearch exactly what an import on one thread stores into SQLite', async () => {
+    const here = await importWith(() => file, false);
+    const there = await importWith(() => file, true, elasticsearchTestStore);
+    expect(there.result).toEqual(here.result);
+    expect(there.items).toEqual(here.items);
+    expect(there.items.filter((i) => i.raw !== undefined).length).toBe(here.items.length);
   });
 
   it('takes an upload stream chunk by chunk and reports a broken tail as on one thread', async () => {
