@@ -158,16 +158,28 @@ function mix32(x: number): number {
   return x >>> 0;
 }
 
-const SEEDS = Uint32Array.from({ length: HASHES }, (_, i) => mix32(0x9e3779b9 ^ mix32(i + 1)));
+const SEEDS = Int32Array.from({ length: HASHES }, (_, i) => mix32(0x9e3779b9 ^ mix32(i + 1)) | 0);
 
-function fnv(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
 
 const URLS = /(?:https?:\/\/|www\.)\S+|\bt\.me\/\S+/giu;
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word is a run of these (a letter or a digit, as [\p{L}\p{N}]). */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/** WORD_CHAR of every UTF-16 code unit outside the surrogates (0 or 1), made on first use. */
+let wordUnits: Uint8Array | undefined;
+function wordUnitTable(): Uint8Array {
+  if (!wordUnits) {
+    wordUnits = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) wordUnits[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
+  }
+  return wordUnits;
+}
+
+/** Scratch space of foldedSignature: the hashes of the words, then of the shingles. */
+let wordHashes = new Int32Array(256);
+let shingleHashes = new Int32Array(256);
 
 interface Signature {
   mins: Uint32Array;
@@ -192,24 +204,72 @@ function computeSignature(text: string): TextSignature {
   return foldedSignature(fold(text));
 }
 
-/** computeSignature of a text already folded (fold() keeps URLs recognisable: it only lowers case and drops accents). */
+/**
+ * computeSignature of a text already folded (fold() keeps URLs recognisable: it only lowers case
+ * and drops accents). The words are the runs of letters and digits once URLs are removed, each
+ * hashed with 32-bit FNV-1a over its UTF-16 code units; a shingle hashes three words in a row; the
+ * signature keeps, for each of HASHES seeds, the least mix32(shingle ^ seed) over the distinct
+ * shingles. Words are hashed as the text is scanned, without making a string of each.
+ */
 function foldedSignature(folded: string): TextSignature {
-  const tokens = folded.replace(URLS, ' ').match(WORD) ?? [];
-  const n = Math.min(tokens.length, MAX_TOKENS);
-  const hashes = new Set<number>();
-  const th = new Uint32Array(n);
-  for (let i = 0; i < n; i++) th[i] = fnv(tokens[i] as string);
-  for (let i = 0; i + SHINGLE <= n; i++) {
-    hashes.add(mix32((th[i] as number) ^ mix32((th[i + 1] as number) ^ mix32((th[i + 2] as number) + 0x632be5ab))));
-  }
-  const mins = new Uint32Array(HASHES).fill(0xffffffff);
-  for (const h of hashes) {
-    for (let k = 0; k < HASHES; k++) {
-      const v = mix32(h ^ (SEEDS[k] as number));
-      if (v < (mins[k] as number)) mins[k] = v;
+  // Every URL has "://", "www." or "t.me/" in it, and folded text is in lower case.
+  const text = folded.includes('://') || folded.includes('www.') || folded.includes('t.me/') ? folded.replace(URLS, ' ') : folded;
+  const units = wordUnitTable();
+  if (wordHashes.length < Math.min(text.length, MAX_TOKENS)) wordHashes = new Int32Array(MAX_TOKENS);
+  let tokens = 0;
+  let h = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let low = -1;
+    let word: boolean;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        low = next;
+        word = WORD_CHAR.test(text.slice(i, i + 2));
+      } else word = false;
+    } else word = units[c] === 1;
+    if (word) {
+      if (!inWord) h = FNV_OFFSET;
+      inWord = true;
+      h = Math.imul(h ^ c, FNV_PRIME);
+      if (low >= 0) h = Math.imul(h ^ low, FNV_PRIME);
+    } else if (inWord) {
+      if (tokens < MAX_TOKENS) wordHashes[tokens] = h;
+      tokens++;
+      inWord = false;
     }
+    if (low >= 0) i++;
   }
-  return { mins, size: hashes.size, tokens: tokens.length };
+  if (inWord) {
+    if (tokens < MAX_TOKENS) wordHashes[tokens] = h;
+    tokens++;
+  }
+  const shingles = Math.max(0, Math.min(tokens, MAX_TOKENS) - SHINGLE + 1);
+  if (shingleHashes.length < shingles) shingleHashes = new Int32Array(MAX_TOKENS);
+  for (let i = 0; i < shingles; i++) {
+    const a = (wordHashes[i] as number) >>> 0;
+    const b = (wordHashes[i + 1] as number) >>> 0;
+    const c = (wordHashes[i + 2] as number) >>> 0;
+    shingleHashes[i] = mix32(a ^ mix32(b ^ mix32(c + 0x632be5ab)));
+  }
+  // Distinct shingle hashes: sorted, then each kept once.
+  const sorted = shingleHashes.subarray(0, shingles).sort();
+  let size = 0;
+  for (let i = 0; i < shingles; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i] as number;
+  const mins = new Uint32Array(HASHES);
+  for (let k = 0; k < HASHES; k++) {
+    const seed = SEEDS[k] as number;
+    // The least of unsigned values, compared as signed ones with the sign bit flipped.
+    let least = 0x7fffffff;
+    for (let j = 0; j < size; j++) {
+      const v = mix32((sorted[j] as number) ^ seed) ^ 0x80000000;
+      if (v < least) least = v;
+    }
+    mins[k] = (least ^ 0x80000000) >>> 0;
+  }
+  return { mins, size, tokens };
 }
 
 /**
