@@ -148,14 +148,15 @@ const WORKER_HEAP = { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 };
  */
 const WORKER_BATCH = 250;
 
-/** A batch item as the worker posts it (see PostedItem), made whole again. */
+/**
+ * A batch item as the worker posts it (see PostedItem), made whole again: in place, as the posted
+ * objects are this thread's own copies.
+ */
 function restore(posted: PostedItem): PreEnriched {
-  const { item, rawJson, ...rest } = posted;
-  return {
-    ...rest,
-    item: { ...item, ...(rawJson !== undefined && { raw: new SerializedRaw(rawJson) }) },
-    candidate: { ...posted.candidate, title: item.title ?? '', text: item.text },
-  };
+  const item: PreEnriched['item'] = posted.item;
+  if (posted.rawJson !== undefined) item.raw = new SerializedRaw(posted.rawJson);
+  const candidate = Object.assign(posted.candidate, { title: item.title ?? '', text: item.text });
+  return { item, candidate, language: posted.language, signature: posted.signature, search: posted.search };
 }
 
 /**

@@ -265,14 +265,8 @@ export function finishEnrichment(pre: PreEnriched, linker?: ReleaseLinker): Enri
   } else {
     link = opensRelease(candidate) ? { releaseId: candidate.id, reason: 'new_release' } : { releaseId: null, reason: 'none' };
   }
-  const { forwardedFrom, sensitive, raw, ...before } = pre.item;
-  const item: ItemInput = {
-    ...before,
-    ...(link.releaseId ? { releaseId: link.releaseId } : {}),
-    ...(forwardedFrom !== undefined ? { forwardedFrom } : {}),
-    sensitive,
-    raw,
-  };
+  const item: ItemInput = { ...pre.item };
+  if (link.releaseId) item.releaseId = link.releaseId;
   return { item, link, language: pre.language };
 }
 

@@ -66,16 +66,13 @@ function checkDates(item: ItemInputType, now: Date): FieldError[] {
 }
 
 function sanitize(item: ItemInputType): ItemInputType {
-  return {
-    ...item,
-    ...(item.title !== undefined && { title: sanitizeLine(item.title) }),
-    text: sanitizeText(item.text),
-    ...(item.forwardedFrom !== undefined && { forwardedFrom: sanitizeLine(item.forwardedFrom) }),
-    ...(item.frames && {
-      frames: item.frames.map((f) => ({ frameId: f.frameId, evidence: f.evidence.map(sanitizeLine) })),
-    }),
-    ...(item.entities && { entities: item.entities.map((e) => ({ type: e.type, name: sanitizeLine(e.name) })) }),
-  };
+  // A copy whose fields are then replaced where they are: keys keep their order.
+  const clean = { ...item, text: sanitizeText(item.text) };
+  if (item.title !== undefined) clean.title = sanitizeLine(item.title);
+  if (item.forwardedFrom !== undefined) clean.forwardedFrom = sanitizeLine(item.forwardedFrom);
+  if (item.frames) clean.frames = item.frames.map((f) => ({ frameId: f.frameId, evidence: f.evidence.map(sanitizeLine) }));
+  if (item.entities) clean.entities = item.entities.map((e) => ({ type: e.type, name: sanitizeLine(e.name) }));
+  return clean;
 }
 
 /**

@@ -68,7 +68,14 @@ export interface PreparedItem {
   openJson: readonly RawJson[];
 }
 
-const iso = (value: string) => new Date(value).toISOString();
+/**
+ * A time already written as toISOString() writes it, on a day that every month has: Date would
+ * give it back unchanged (days 29-31 and hour 24 may roll over to another day; those take Date).
+ */
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
+/** The time in toISOString() form. */
+const iso = (value: string) => (CANONICAL_ISO.test(value) ? value : new Date(value).toISOString());
 
 /** The indexed forms of a title and a text (searchableFolded of their folds), with the title and text they were made from. */
 export interface IndexedForms {
