@@ -12,9 +12,10 @@
  * - any pattern containing Hangul is a substring of the text (Korean attaches particles and
  *   endings to words: 포로 matches 포로들이); spaces in it are optional (포로 교환 matches 포로교환).
  */
-import { fold } from '../../server/store/text.js';
+import { CharClass, fold } from '../../server/store/text.js';
 
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const WORD_CHARS = new CharClass(/[\p{L}\p{N}\p{M}]/u);
 const HANGUL = /[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]/u;
 const MIN_STEM = 3;
 const MAX_GAP = 10;
@@ -42,10 +43,18 @@ export function analyzeText(text: string, folded = fold(text)): AnalyzedText {
   // offsets in the original. Otherwise (İ, stray combining marks) fold token by token.
   const aligned = folded.length === text.length;
   const source = aligned ? folded : text;
-  for (const m of source.matchAll(WORD)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    tokens.push({ start, end, folded: aligned ? m[0] : fold(m[0]) });
+  // The runs of WORD, scanned.
+  for (let i = 0; i < source.length;) {
+    let units = WORD_CHARS.at(source, i);
+    if (units === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    do i += units;
+    while (i < source.length && (units = WORD_CHARS.at(source, i)) > 0);
+    const word = source.slice(start, i);
+    tokens.push({ start, end: i, folded: aligned ? word : fold(word) });
   }
   return { text, tokens, haystack: aligned ? folded : text.toLowerCase(), hasHangul: HANGUL.test(text) };
 }
@@ -126,8 +135,8 @@ interface SubstringPattern<T> {
   variants: string[];
 }
 
-/** The first MIN_STEM (3) UTF-16 units of a word as one number (exact: 48 bits), without slicing it. */
-const startKey = (word: string) => word.charCodeAt(0) * 4294967296 + word.charCodeAt(1) * 65536 + word.charCodeAt(2);
+/** A 16-bit hash of the first MIN_STEM (3) UTF-16 units of a word, without slicing it. */
+const startKey = (word: string) => (Math.imul(Math.imul(word.charCodeAt(0), 961) + word.charCodeAt(1) * 31 + word.charCodeAt(2), 0x9e3779b1) >>> 16);
 
 /** Patterns compiled for matching: first-token maps for token patterns, a list for substrings. */
 export class PatternIndex<T> {
@@ -136,10 +145,11 @@ export class PatternIndex<T> {
   private readonly caseExact = new Map<string, TokenPattern<T>[]>();
   private prefixLengths: number[] = [];
   /**
-   * The first MIN_STEM characters of every leading stem: a leading stem has at least MIN_STEM
-   * letters (parsePattern), so a token whose start is not here starts no stem pattern.
+   * The startKey of every leading stem, as a filter (1 where some stem starts with that key): a
+   * leading stem has at least MIN_STEM letters (parsePattern), so a token whose key is not here
+   * starts no stem pattern. Keys may collide; the lookups that follow decide.
    */
-  private readonly prefixStarts = new Set<number>();
+  private readonly prefixStarts = new Uint8Array(0x10000);
   /** First characters of the case-sensitive first tokens: other tokens need no case-exact lookup. */
   private readonly caseStarts = new Set<number>();
   private readonly substrings: SubstringPattern<T>[] = [];
@@ -160,7 +170,7 @@ export class PatternIndex<T> {
     else map.set(first.value, [entry]);
     if (first.kind === 'case') this.caseStarts.add(first.value.charCodeAt(0));
     if (first.kind === 'prefix') {
-      this.prefixStarts.add(startKey(first.value));
+      this.prefixStarts[startKey(first.value)] = 1;
       if (!this.prefixLengths.includes(first.value.length)) {
         this.prefixLengths = [...this.prefixLengths, first.value.length].sort((a, b) => a - b);
       }
@@ -181,7 +191,7 @@ export class PatternIndex<T> {
       const token = tokens[i] as Token;
       const word = token.folded;
       this.tryAll(this.exact.get(word), input, i, hits);
-      if (word.length >= MIN_STEM && this.prefixStarts.has(startKey(word))) {
+      if (word.length >= MIN_STEM && this.prefixStarts[startKey(word)] === 1) {
         for (const len of this.prefixLengths) {
           if (len > word.length) break;
           this.tryAll(this.prefix.get(len === word.length ? word : word.slice(0, len)), input, i, hits);

@@ -16,7 +16,7 @@
  * evicted, so memory is bounded by the window's volume.
  */
 import type { Kind, SourceType } from '../../server/domain/schemas.js';
-import { fold } from '../../server/store/text.js';
+import { CharClass, fold } from '../../server/store/text.js';
 
 export type LinkReason = 'forward' | 'link' | 'same_video' | 'near_duplicate' | 'new_release' | 'none';
 
@@ -164,18 +164,8 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 const URLS = /(?:https?:\/\/|www\.)\S+|\bt\.me\/\S+/giu;
-/** A word is a run of these (a letter or a digit, as [\p{L}\p{N}]). */
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
-/** WORD_CHAR of every UTF-16 code unit outside the surrogates (0 or 1), made on first use. */
-let wordUnits: Uint8Array | undefined;
-function wordUnitTable(): Uint8Array {
-  if (!wordUnits) {
-    wordUnits = new Uint8Array(0x10000);
-    for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) wordUnits[c] = WORD_CHAR.test(String.fromCharCode(c)) ? 1 : 0;
-  }
-  return wordUnits;
-}
+/** A word is a run of letters and digits. */
+const WORD_CHARS = new CharClass(/[\p{L}\p{N}]/u);
 
 /** Scratch space of foldedSignature: the hashes of the words, then of the shingles. */
 let wordHashes = new Int32Array(256);
@@ -214,33 +204,22 @@ function computeSignature(text: string): TextSignature {
 function foldedSignature(folded: string): TextSignature {
   // Every URL has "://", "www." or "t.me/" in it, and folded text is in lower case.
   const text = folded.includes('://') || folded.includes('www.') || folded.includes('t.me/') ? folded.replace(URLS, ' ') : folded;
-  const units = wordUnitTable();
   if (wordHashes.length < Math.min(text.length, MAX_TOKENS)) wordHashes = new Int32Array(MAX_TOKENS);
   let tokens = 0;
   let h = 0;
   let inWord = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let low = -1;
-    let word: boolean;
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        low = next;
-        word = WORD_CHAR.test(text.slice(i, i + 2));
-      } else word = false;
-    } else word = units[c] === 1;
-    if (word) {
+    const units = WORD_CHARS.at(text, i);
+    if (units > 0) {
       if (!inWord) h = FNV_OFFSET;
       inWord = true;
-      h = Math.imul(h ^ c, FNV_PRIME);
-      if (low >= 0) h = Math.imul(h ^ low, FNV_PRIME);
+      h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+      if (units === 2) h = Math.imul(h ^ text.charCodeAt(++i), FNV_PRIME);
     } else if (inWord) {
       if (tokens < MAX_TOKENS) wordHashes[tokens] = h;
       tokens++;
       inWord = false;
     }
-    if (low >= 0) i++;
   }
   if (inWord) {
     if (tokens < MAX_TOKENS) wordHashes[tokens] = h;

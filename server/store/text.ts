@@ -52,6 +52,35 @@ const FAST_NON_WORD = new RegExp(
   'g',
 );
 
+/**
+ * A class of characters (a one-character RegExp with the u flag) looked up per UTF-16 code unit in
+ * a table made on first use, for scanners that walk a text once instead of matching a global
+ * pattern (no match objects, no substrings). A surrogate pair is tested as the character it makes;
+ * a lone surrogate is in no class, as in a u-flag pattern.
+ */
+export class CharClass {
+  private table: Uint8Array | undefined;
+
+  constructor(private readonly pattern: RegExp) {}
+
+  /** The code units (1, or 2 for a surrogate pair) of the character at `i` if it is in the class, else 0. */
+  at(text: string, i: number): number {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) return this.pattern.test(text.slice(i, i + 2)) ? 2 : 0;
+    }
+    return (this.table ?? this.build())[c] as number;
+  }
+
+  private build(): Uint8Array {
+    const table = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) if ((c < 0xd800 || c > 0xdfff) && this.pattern.test(String.fromCharCode(c))) table[c] = 1;
+    this.table = table;
+    return table;
+  }
+}
+
 /** Case and diacritics folded (й→и, ё→е, é→e); Hangul round-trips through NFD/NFC unchanged. */
 export function fold(text: string): string {
   if (IN_FAST_RANGES.test(text)) return text.replace(DECOMPOSABLE, (c) => FOLDED_CHAR.get(c) ?? c).toLowerCase();
