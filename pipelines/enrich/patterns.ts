@@ -136,7 +136,8 @@ interface SubstringPattern<T> {
 }
 
 /** A 16-bit hash of the first MIN_STEM (3) UTF-16 units of a word, without slicing it. */
-const startKey = (word: string) => (Math.imul(Math.imul(word.charCodeAt(0), 961) + word.charCodeAt(1) * 31 + word.charCodeAt(2), 0x9e3779b1) >>> 16);
+const startKey = (word: string) =>
+  Math.imul(Math.imul(word.charCodeAt(0), 961) + word.charCodeAt(1) * 31 + word.charCodeAt(2), 0x9e3779b1) >>> 16;
 
 /** Patterns compiled for matching: first-token maps for token patterns, a list for substrings. */
 export class PatternIndex<T> {

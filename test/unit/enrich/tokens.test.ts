@@ -19,7 +19,22 @@ function reference(text: string): { start: number; end: number; folded: string }
   }));
 }
 
-const piece = fc.constantFrom('Курськ', 'ЇЖАК', '김정은', 'a\u0301', 'İ', '𝐀𝐁', '😀', '\ud800', '\udc00', '٣', '-', ' ', "п'ять", '\u0483');
+const piece = fc.constantFrom(
+  'Курськ',
+  'ЇЖАК',
+  '김정은',
+  'a\u0301',
+  'İ',
+  '𝐀𝐁',
+  '😀',
+  '\ud800',
+  '\udc00',
+  '٣',
+  '-',
+  ' ',
+  "п'ять",
+  '\u0483',
+);
 const text = fc.oneof(
   fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
   fc.string({ unit: 'binary', maxLength: 200 }),
