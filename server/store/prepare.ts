@@ -4,7 +4,7 @@
  */
 import { hash } from 'node:crypto';
 import type { EngagementSnapshot, Item, ItemInput } from '../domain/schemas.js';
-import { fold, searchableFolded } from './text.js';
+import { searchable } from './text.js';
 
 // One-shot hashing: several times per item on the ingest path, so it avoids a Hash object each time.
 function sha256(text: string): string {
@@ -18,7 +18,7 @@ export function itemId(platform: string, sourceId: string, externalId: string): 
 
 /** Hash of the folded words of title and text: the same content, whatever its case, accents or spacing. */
 export function contentHash(title: string, text: string): string {
-  return hashFolded(searchableFolded(fold(title)), searchableFolded(fold(text)));
+  return hashFolded(searchable(title), searchable(text));
 }
 
 const hashFolded = (title: string, text: string) => sha256(`${title}\n${text}`).slice(0, 32);
@@ -91,9 +91,9 @@ export interface IndexedForms {
  */
 export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: IndexedForms): PreparedItem {
   const title = input.title ?? '';
-  // Folding is the costly step of preparing an item: do it once per field.
-  const searchTitle = indexed?.title === title ? indexed.searchTitle : searchableFolded(fold(title));
-  const searchText = indexed?.text === input.text ? indexed.searchText : searchableFolded(fold(input.text));
+  // Folding is the costly step of preparing an item: once per field, with the indexed form.
+  const searchTitle = indexed?.title === title ? indexed.searchTitle : searchable(title);
+  const searchText = indexed?.text === input.text ? indexed.searchText : searchable(input.text);
   // Everything an analyst can see (all but collectedAt and raw), in the Item's key order, as one
   // fixed-shape object: serialized once, it is hashed into the revision and is also the body of
   // the stored JSON, which only adds collectedAt (after publishedAt) and raw (at the end).

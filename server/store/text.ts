@@ -14,9 +14,8 @@ const foldSlow = (text: string) => text.normalize('NFD').replace(MARKS, '').norm
  * Most collected text is written in these ranges: Basic Latin and Latin-1, Cyrillic without its
  * combining marks (U+0483–U+0489), general punctuation, Hangul syllables. None of them combines
  * with a neighbour under NFD/NFC (no combining marks, no conjoining jamo), and none changes case
- * depending on its neighbours, so folding such text is folding each character on its own: the
- * handful with a decomposition (é, й, ё, ї…) are swapped for their folded form from a table made
- * from the general rule below, and the rest are only lowercased. Other text takes the general rule.
+ * depending on its neighbours, so folding such text is folding each character on its own, from a
+ * table the general rule (below) makes for each. Other text takes the general rule.
  */
 const FAST_RANGES: [number, number][] = [
   [0x0000, 0x00ff],
@@ -26,31 +25,35 @@ const FAST_RANGES: [number, number][] = [
   [0x2030, 0x205e],
   [0xac00, 0xd7a3],
 ];
-const charClass = (codes: number[]) => {
-  const parts: string[] = [];
-  const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
-  for (let i = 0; i < codes.length; i++) {
-    let j = i;
-    while (j + 1 < codes.length && codes[j + 1] === (codes[j] as number) + 1) j++;
-    parts.push(j === i ? hex(codes[i] as number) : `${hex(codes[i] as number)}-${hex(codes[j] as number)}`);
-    i = j;
-  }
-  return `[${parts.join('')}]`;
-};
 const FAST_CODES = FAST_RANGES.flatMap(([from, to]) => Array.from({ length: to - from + 1 }, (_, k) => from + k));
-const IN_FAST_RANGES = new RegExp(`^${charClass(FAST_CODES)}*$`, 'u');
-const FOLDED_CHAR = new Map<string, string>();
+const IS_WORD = /[\p{L}\p{N}\p{M}]/u;
+
+/**
+ * Per UTF-16 code unit, for the fast ranges: FAST_FOLD its folded form (one code unit: the general
+ * rule on the character alone, lowercased) and FAST_KIND whether it is in the fast ranges at all
+ * (KIND_FAST), whether it is a word character itself (KIND_WORD) and whether its folded form is
+ * (KIND_FOLDS_TO_WORD).
+ */
+const FAST_FOLD = new Uint16Array(0x10000);
+const FAST_KIND = new Uint8Array(0x10000);
+const KIND_FAST = 1;
+const KIND_WORD = 2;
+const KIND_FOLDS_TO_WORD = 4;
 for (const code of FAST_CODES) {
   const char = String.fromCharCode(code);
-  const folded = foldSlow(char);
-  if (folded !== char) FOLDED_CHAR.set(char, folded);
+  const folded = foldSlow(char).toLowerCase();
+  // None of these has a fold longer than one unit (a test checks every one against the rule).
+  if (folded.length !== 1) continue;
+  FAST_FOLD[code] = folded.charCodeAt(0);
+  FAST_KIND[code] = KIND_FAST | (IS_WORD.test(char) ? KIND_WORD : 0) | (IS_WORD.test(folded) ? KIND_FOLDS_TO_WORD : 0);
 }
-const DECOMPOSABLE = new RegExp(charClass([...FOLDED_CHAR.keys()].map((c) => c.charCodeAt(0))), 'g');
-/** Within the fast ranges, the characters that are not letters, digits or marks. */
-const FAST_NON_WORD = new RegExp(
-  `${charClass(FAST_CODES.filter((c) => !/[\p{L}\p{N}\p{M}]/u.test(String.fromCharCode(c))))}+`,
-  'g',
-);
+
+/** Scratch space of the fast paths: the code units of their result, decoded into a string once. */
+let scratch = new Uint16Array(1024);
+const UTF16 = new TextDecoder('utf-16le', { ignoreBOM: true });
+const scratchOf = (length: number) =>
+  scratch.length >= length ? scratch : (scratch = new Uint16Array(Math.max(length, scratch.length * 2)));
+const decoded = (units: Uint16Array, length: number) => UTF16.decode(units.subarray(0, length));
 
 /**
  * A class of characters (a one-character RegExp with the u flag) looked up per UTF-16 code unit in
@@ -83,8 +86,17 @@ export class CharClass {
 
 /** Case and diacritics folded (й→и, ё→е, é→e); Hangul round-trips through NFD/NFC unchanged. */
 export function fold(text: string): string {
-  if (IN_FAST_RANGES.test(text)) return text.replace(DECOMPOSABLE, (c) => FOLDED_CHAR.get(c) ?? c).toLowerCase();
-  return foldSlow(text).toLowerCase();
+  // Text in the fast ranges is folded character by character (see FAST_RANGES).
+  const out = scratchOf(text.length);
+  let changed = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (FAST_KIND[c] === 0) return foldSlow(text).toLowerCase();
+    const f = FAST_FOLD[c] as number;
+    out[i] = f;
+    if (f !== c) changed = true;
+  }
+  return changed ? decoded(out, text.length) : text;
 }
 
 /** Words as the search index sees them: runs of letters and digits, folded. */
@@ -94,14 +106,43 @@ export function tokenize(text: string): string[] {
 
 const NON_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
 
+/**
+ * The words of a text joined by single spaces (the runs of word characters, whatever separates
+ * them), in one pass over text in the fast ranges; `foldFirst` folds each character on the way.
+ * Null for text outside the fast ranges.
+ */
+function fastSearchable(text: string, foldFirst: boolean): string | null {
+  const out = scratchOf(text.length);
+  const wordBit = foldFirst ? KIND_FOLDS_TO_WORD : KIND_WORD;
+  let length = 0;
+  let gap = false;
+  let same = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const kind = FAST_KIND[c] as number;
+    if (kind === 0) return null;
+    if ((kind & wordBit) === 0) {
+      gap = length > 0;
+      same = false;
+    } else {
+      if (gap) out[length++] = 0x20;
+      gap = false;
+      const f = foldFirst ? (FAST_FOLD[c] as number) : c;
+      if (f !== c) same = false;
+      out[length++] = f;
+    }
+  }
+  return same ? text : decoded(out, length);
+}
+
 /** The indexed form of already-folded text: its tokens separated by single spaces. */
 export function searchableFolded(folded: string): string {
-  return folded.replace(IN_FAST_RANGES.test(folded) ? FAST_NON_WORD : NON_WORD, ' ').trim();
+  return fastSearchable(folded, false) ?? folded.replace(NON_WORD, ' ').trim();
 }
 
 /** The indexed form of a field: its tokens joined by single spaces. */
 export function searchable(text: string): string {
-  return searchableFolded(fold(text));
+  return fastSearchable(text, true) ?? searchableFolded(fold(text));
 }
 
 function matcher(ast: SearchQueryAst): (word: string) => boolean {

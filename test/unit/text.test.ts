@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../server/store/search-syntax.js';
-import { fold, searchable, snippets, tokenize } from '../../server/store/text.js';
+import { fold, searchable, searchableFolded, snippets, tokenize } from '../../server/store/text.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 
 describe('folding and tokens', () => {
@@ -57,6 +58,26 @@ describe('folding and tokens', () => {
       expect(fold(text), text).toBe(foldByRule(text));
       expect(searchable(text), text).toBe(indexedByRule(text));
     }
+  });
+
+  it('folds and indexes any text as the general rule does, whichever path it takes', () => {
+    // Mostly characters of the fast ranges, sometimes one from elsewhere (the general path).
+    const common = fc.constantFrom(
+      ..."Aa Zz Éé Ёё Йй Її Ґґ Ўў ҂ Ҋ ӿ « » — … № € ß µ ÿ 가 힣 북한 0 9 \n \t , . - '".split(' '),
+      ' ',
+    );
+    const rare = fc.constantFrom('\u0301', 'İ', 'Σ', 'ǅ', 'Ａ', 'ﬁ', '😀', '\u1100', '\ud800', 'ஊ');
+    const text = fc
+      .array(fc.oneof({ arbitrary: common, weight: 20 }, { arbitrary: rare, weight: 1 }), { maxLength: 60 })
+      .map((p) => p.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(fold(t)).toBe(foldByRule(t));
+        expect(searchable(t)).toBe(indexedByRule(t));
+        expect(searchableFolded(fold(t))).toBe(indexedByRule(t));
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });
 
