@@ -17,6 +17,7 @@
  */
 import type { Kind, SourceType } from '../../server/domain/schemas.js';
 import { CharClass, fold } from '../../server/store/text.js';
+import { mix32 } from '../hashing.js';
 
 export type LinkReason = 'forward' | 'link' | 'same_video' | 'near_duplicate' | 'new_release' | 'none';
 
@@ -148,15 +149,6 @@ export function canonicalUrl(input: string): string | null {
 
 // ---------------------------------------------------------------------------------------------
 // MinHash
-
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
 
 const SEEDS = Int32Array.from({ length: HASHES }, (_, i) => mix32(0x9e3779b9 ^ mix32(i + 1)) | 0);
 

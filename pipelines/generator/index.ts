@@ -17,6 +17,7 @@ import type {
   SourceInput,
   SourceType,
 } from '../../server/domain/schemas.js';
+import { mix32 } from '../hashing.js';
 import { itemId } from '../../server/store/prepare.js';
 import {
   CLOSERS,
@@ -58,16 +59,6 @@ export interface Rng {
   logNormal(median: number, sigma: number): number;
   /** An independent stream derived from this one's seed and a salt. */
   fork(salt: number): Rng;
-}
-
-/** Bijective 32-bit integer mix (lowbias32), used for seeding and for id scrambling. */
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
 }
 
 function hashString(text: string): number {

@@ -8,16 +8,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { itemSignature } from '../../../pipelines/enrich/release-link.js';
+import { mix32 } from '../../../pipelines/hashing.js';
 import { fold } from '../../../server/store/text.js';
-
-function mix32(x: number): number {
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mixedText } from '../../helpers/texts.js';
 
 function reference(folded: string): { mins: number[]; size: number; tokens: number } {
   const words = folded.replace(/(?:https?:\/\/|www\.)\S+|\bt\.me\/\S+/giu, ' ').match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -45,7 +38,7 @@ const signatureOf = (title: string, text: string) => {
   return { mins: [...s.mins], size: s.size, tokens: s.tokens };
 };
 
-const piece = fc.constantFrom(
+const text = mixedText([
   'Курськ',
   'зеленський',
   '김정은',
@@ -65,12 +58,7 @@ const piece = fc.constantFrom(
   '-',
   '.',
   '_',
-);
-const text = fc.oneof(
-  fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.string({ unit: 'grapheme', maxLength: 200 }),
-);
+]);
 
 describe('itemSignature', () => {
   it('is the MinHash of its definition for any text, surrogates and URLs included', () => {

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeText } from '../../../pipelines/enrich/patterns.js';
 import { fold } from '../../../server/store/text.js';
+import { mixedText } from '../../helpers/texts.js';
 
 function reference(text: string): { start: number; end: number; folded: string }[] {
   const folded = fold(text);
@@ -19,26 +20,9 @@ function reference(text: string): { start: number; end: number; folded: string }
   }));
 }
 
-const piece = fc.constantFrom(
-  'Курськ',
-  'ЇЖАК',
-  '김정은',
-  'a\u0301',
-  'İ',
-  '𝐀𝐁',
-  '😀',
-  '\ud800',
-  '\udc00',
-  '٣',
-  '-',
-  ' ',
-  "п'ять",
-  '\u0483',
-);
-const text = fc.oneof(
-  fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
-  fc.string({ unit: 'binary', maxLength: 200 }),
-  fc.string({ unit: 'grapheme', maxLength: 200 }),
+const text = mixedText(
+  ['Курськ', 'ЇЖАК', '김정은', 'a\u0301', 'İ', '𝐀𝐁', '😀', '\ud800', '\udc00', '٣', '-', ' ', "п'ять", '\u0483'],
+  30,
 );
 
 describe('analyzeText', () => {
