@@ -130,6 +130,18 @@ function httpUrl(value: string | undefined): string | undefined {
 const isSide = (value: string | undefined): value is Side => value !== undefined && (SIDES as readonly string[]).includes(value);
 const count = (n: number | undefined) => (n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined);
 
+/** The links kept on the item: http(s) addresses as URL writes them, each once, at most 100. */
+function links(raw: RawItem): string[] | undefined {
+  if (!raw.links || raw.links.length === 0) return undefined;
+  const kept = new Set<string>();
+  for (const link of raw.links) {
+    const url = httpUrl(link);
+    if (url && url.length <= 4096) kept.add(url);
+    if (kept.size === 100) break;
+  }
+  return kept.size > 0 ? [...kept] : undefined;
+}
+
 function media(raw: RawItem): ItemInput['media'] {
   if (!raw.media || raw.media.length === 0) return undefined;
   return raw.media.slice(0, 50).map((m) => {
@@ -194,6 +206,7 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
 
   const id = itemId(raw.platform, raw.sourceId, raw.externalId);
   const itemMedia = media(raw);
+  const itemLinks = links(raw);
   const url = httpUrl(raw.url);
   const candidate: LinkCandidate = {
     id,
@@ -236,6 +249,7 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
     collectedAt: context.now.toISOString(),
     ...(editedAt ? { editedAt } : {}),
     ...(itemMedia ? { media: itemMedia } : {}),
+    ...(itemLinks ? { links: itemLinks } : {}),
     ...(eng ? { engagement: eng } : {}),
     frames,
     entities,

@@ -112,6 +112,12 @@ export const ItemInput = Type.Object(
     collectedAt: Type.Optional(Instant),
     editedAt: Type.Optional(Instant),
     media: Type.Optional(Type.Array(Media, { maxItems: 50 })),
+    links: Type.Optional(
+      Type.Array(Url, {
+        maxItems: 100,
+        description: 'Addresses the content links to, kept as data (including links whose anchor text hides the address)',
+      }),
+    ),
     engagement: Type.Optional(Engagement),
     frames: Type.Optional(Type.Array(FrameMatch, { maxItems: 50 })),
     entities: Type.Optional(Type.Array(Entity, { maxItems: 200 })),
@@ -141,6 +147,8 @@ export const Item = Type.Object({
   collectedAt: Type.String(),
   editedAt: Type.Union([Type.String(), Type.Null()]),
   media: Type.Array(MediaView),
+  /** Addresses the content links to; empty for a sensitive item that is not revealed (see MediaView). */
+  links: Type.Array(Type.String()),
   engagement: Type.Object({
     views: Count,
     forwards: Count,

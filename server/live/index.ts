@@ -434,6 +434,7 @@ export class LiveHub {
       media: item.sensitive
         ? item.media.map((m) => ({ type: m.type, ...(m.durationSec !== undefined && { durationSec: m.durationSec }) }))
         : item.media,
+      links: item.sensitive ? [] : (item.links ?? []),
     };
   }
 

@@ -39,7 +39,7 @@ export const SubscribeRequest = Type.Object(
 );
 export type SubscribeRequest = Static<typeof SubscribeRequest>;
 
-/** An item as live push sends it: no raw payload, long text cut, sensitive media links withheld. */
+/** An item as live push sends it: no raw payload, long text cut, sensitive media links and links withheld. */
 export type LiveItem = Omit<Item, 'raw'> & { textTruncated?: true };
 
 export interface ItemNewEvent {

@@ -36,7 +36,7 @@ export interface MediaOptions {
 }
 
 type MediaView = Item['media'][number];
-type ItemLike = { id: string; sensitive: boolean; media: MediaView[] };
+type ItemLike = { id: string; sensitive: boolean; media: MediaView[]; links?: string[] };
 export type RevealCheck = (itemId: string) => boolean;
 
 export const thumbnailPath = (itemId: string, n: number) => `/api/v1/media/${encodeURIComponent(itemId)}/${n}/thumbnail`;
@@ -53,13 +53,15 @@ function revealedMedia(itemId: string, media: MediaView[]): MediaView[] {
   }));
 }
 
-/** The item as the API may show it to someone: a sensitive item's media are placeholders unless revealed to them. */
+/**
+ * The item as the API may show it to someone: a sensitive item's media are placeholders and its
+ * links are left out (they may lead to the footage) unless it is revealed to them.
+ */
 export function redactItem<T extends ItemLike>(item: T, revealed: RevealCheck): T {
   if (!item.sensitive) return item;
-  const media = revealed(item.id)
-    ? revealedMedia(item.id, item.media)
-    : item.media.map((m) => ({ type: m.type, sensitive: true, hidden: true }));
-  return { ...item, media };
+  if (revealed(item.id)) return { ...item, media: revealedMedia(item.id, item.media) };
+  const media = item.media.map((m) => ({ type: m.type, sensitive: true, hidden: true }));
+  return { ...item, media, ...(item.links && { links: [] }) };
 }
 
 const isItemLike = (value: Record<string, unknown>): value is ItemLike & Record<string, unknown> =>

@@ -94,9 +94,9 @@ export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: 
   // Folding is the costly step of preparing an item: once per field, with the indexed form.
   const searchTitle = indexed?.title === title ? indexed.searchTitle : searchable(title);
   const searchText = indexed?.text === input.text ? indexed.searchText : searchable(input.text);
-  // Everything an analyst can see (all but collectedAt and raw), in the Item's key order, as one
-  // fixed-shape object: serialized once, it is hashed into the revision and is also the body of
-  // the stored JSON, which only adds collectedAt (after publishedAt) and raw (at the end).
+  // Everything an analyst can see (all but collectedAt, links and raw), in the Item's key order, as
+  // one fixed-shape object: serialized once, it is hashed into the revision and is also the body of
+  // the stored JSON, which only adds collectedAt (after publishedAt), then links and raw (at the end).
   const visible = {
     id: id ?? itemId(input.platform, input.sourceId, input.externalId),
     platform: input.platform,
@@ -127,6 +127,11 @@ export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: 
   };
   const collectedAt = input.collectedAt ? iso(input.collectedAt) : now.toISOString();
   const visibleJson = JSON.stringify(visible);
+  // Links count in the revision only where there are some: items stored before links were kept
+  // keep their revision, so collecting them again is no change.
+  const links = input.links ?? [];
+  const linksJson = `,"links":${JSON.stringify(links)}`;
+  const revision = links.length === 0 ? sha256(visibleJson) : sha256(`${visibleJson.slice(0, -1)}${linksJson}}`);
   // Inside JSON strings every quote is escaped, so the first `,"editedAt":` is the key itself.
   const split = visibleJson.indexOf(',"editedAt":');
   // JSON.stringify leaves out a property whose value does not serialize (undefined): so does this.
@@ -155,18 +160,20 @@ export function prepareItem(input: ItemInput, now: Date, id?: string, indexed?: 
     sensitive: visible.sensitive,
     demo: visible.demo,
     contentHash: visible.contentHash,
+    links,
     raw: input.raw,
   };
   return {
     item,
     searchTitle,
     searchText,
-    revision: sha256(visibleJson).slice(0, 32),
+    revision: revision.slice(0, 32),
     rawJson: raw,
     openJson: [
       visibleJson.slice(0, split),
       `,"collectedAt":${JSON.stringify(collectedAt)}`,
       visibleJson.slice(split, -1),
+      linksJson,
       ...(raw === undefined ? [] : [',"raw":', raw]),
     ],
   };

@@ -265,6 +265,37 @@ describe('store contract (SQLite and Elasticsearch on one corpus)', () => {
     }
   });
 
+  it('keeps the links of an item: stored, given back, and an update when they change', async () => {
+    const item = anItem({ externalId: 'links-1', links: ['https://example.org/a?b=1', 'https://t.me/fw_test/12'] });
+    for (const [, store] of adapters()) {
+      expect((await store.upsertItems([item], NOW))[0]?.status).toBe('created');
+      expect((await store.upsertItems([item], NOW))[0]?.status).toBe('unchanged');
+      expect((await store.getItems([idOf(item)]))[0]?.links).toEqual(item.links);
+      const changed = { ...item, links: ['https://example.org/c'] };
+      expect((await store.upsertItems([changed], NOW))[0]?.status).toBe('updated');
+      expect((await store.getItems([idOf(item)]))[0]?.links).toEqual(['https://example.org/c']);
+      const none = anItem({ externalId: 'links-2' });
+      await store.upsertItems([none], NOW);
+      expect((await store.getItems([idOf(none)]))[0]?.links).toEqual([]);
+    }
+  });
+
+  it('gives an item without links the revision it had before links were kept, so collecting it again changes nothing', () => {
+    // Computed by the release before links were stored (6fe17c0): a changed revision would count
+    // every item collected again after an upgrade as updated.
+    const item = anItem({
+      externalId: 'revision-pin',
+      text: 'Полонений з Курська розповідає',
+      title: 'Звернення',
+      collectedAt: '2026-01-22T00:00:00Z',
+      engagement: { views: 5 },
+    });
+    expect(prepareItem(item, new Date('2026-02-01T00:00:00Z')).revision).toBe('9f7b9c84cdc7cd7a8879447d5bbd4fa6');
+    expect(prepareItem({ ...item, links: [] }, new Date('2026-02-01T00:00:00Z')).revision).toBe(
+      '9f7b9c84cdc7cd7a8879447d5bbd4fa6',
+    );
+  });
+
   it('records an engagement change as an update with a snapshot', async () => {
     const item = anItem({ externalId: 'engagement-1', engagement: { views: 10 }, collectedAt: '2026-01-22T00:00:00Z' });
     for (const [, store] of adapters()) {

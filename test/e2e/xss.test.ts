@@ -96,6 +96,7 @@ describe.skipIf(!haveChromium)('XSS payloads in every displayed field (Chromium)
       side: 'UA',
       title: payload('item-title'),
       text: `A copy of the xsscanary video ${payload('snippet')}`,
+      links: [`https://example.org/?q=${payload('item-link')}`],
       releaseId: original.releaseId,
       publishedAt: new Date(now - 2 * 3_600_000).toISOString(),
     });
@@ -205,7 +206,7 @@ describe.skipIf(!haveChromium)('XSS payloads in every displayed field (Chromium)
 
   it('a release, an item and a briefing page show the payloads as text', async () => {
     await visit(`/releases/${encodeURIComponent(releaseId)}`, ['release-title']);
-    await visit(`/items/${encodeURIComponent(itemId)}`, ['item-title', 'snippet']);
+    await visit(`/items/${encodeURIComponent(itemId)}`, ['item-title', 'snippet', 'item-link']);
     await visit(`/briefings/${encodeURIComponent(briefingId)}`, ['briefing-summary']);
     // The overview: markers on the timeline, releases and alerts in their panels.
     await visit('/', []);

@@ -34,6 +34,8 @@ export interface Item {
   collectedAt: string;
   editedAt: string | null;
   media: MediaView[];
+  /** Addresses the content links to (none shown for a sensitive item not revealed). */
+  links: string[];
   engagement: Engagement;
   frames: FrameMatch[];
   entities: { type: string; name: string }[];

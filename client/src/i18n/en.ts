@@ -572,6 +572,7 @@ export const en = {
     frames: 'Frames and evidence',
     noFrames: 'No frame of the codebook found in this item.',
     text: 'Text',
+    links: 'Links in the content (not opened automatically)',
   },
   notYet: {
     answers: 'The server answers {endpoint} ({count} entries); this view is not built yet.',

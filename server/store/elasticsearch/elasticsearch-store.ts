@@ -121,12 +121,15 @@ const ITEM_KEYS: (keyof Item)[] = [
   'sensitive',
   'demo',
   'contentHash',
+  'links',
   'raw',
 ];
 
 function docToItem(doc: Partial<ItemDoc>): Item {
   const item: Record<string, unknown> = {};
   for (const key of ITEM_KEYS) if (doc[key] !== undefined) item[key] = doc[key];
+  // Items stored before links were kept have none.
+  item.links ??= [];
   return item as Item;
 }
 

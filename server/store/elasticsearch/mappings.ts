@@ -34,6 +34,7 @@ export const ITEM_MAPPINGS: estypes.MappingTypeMapping = {
     collectedAt: date,
     editedAt: date,
     media: stored,
+    links: { type: 'keyword', index: false, doc_values: false },
     engagement: {
       properties: {
         views: { type: 'long' },

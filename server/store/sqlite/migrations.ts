@@ -236,4 +236,9 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX locks_expires ON locks (expires_ms);
     `,
   },
+  {
+    version: 9,
+    name: 'links of items',
+    sql: `ALTER TABLE items ADD COLUMN links TEXT NOT NULL DEFAULT '[]';`,
+  },
 ];

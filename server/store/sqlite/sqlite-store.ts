@@ -119,6 +119,7 @@ function rowToItem(row: Row): Item {
     sensitive: row.sensitive === 1,
     demo: row.demo === 1,
     contentHash: String(row.content_hash),
+    links: row.links === undefined ? [] : parse(row.links),
     ...(row.raw === null || row.raw === undefined ? {} : { raw: parse(row.raw) }),
   };
 }
@@ -199,6 +200,7 @@ export const ITEM_COLUMNS = [
   'demo',
   'content_hash',
   'revision',
+  'links',
   'raw',
 ] as const;
 
@@ -232,6 +234,7 @@ export function itemRow({ item: it, revision, rawJson: raw }: PreparedItem): unk
     it.demo ? 1 : 0,
     it.contentHash,
     revision,
+    JSON.stringify(it.links),
     raw === undefined ? null : rawJsonText(raw),
   ];
 }

@@ -139,19 +139,21 @@ describe('item:new', () => {
     expect(received[0]?.item).not.toHaveProperty('raw');
   });
 
-  it('withholds media links of sensitive items and cuts long text', async () => {
+  it('withholds media links and links of sensitive items and cuts long text', async () => {
     const { socket } = await subscribed({ sources: ['sensitive-channel'] });
     const item = anItem({
       sourceId: 'sensitive-channel',
       sensitive: true,
       text: 'x '.repeat(3_000),
       media: [{ type: 'video', url: 'https://cdn.example/pow.mp4', thumbnailUrl: 'https://cdn.example/pow.jpg' }],
+      links: ['https://cdn.example/watch?v=pow'],
       publishedAt: recent(),
     });
     const event = next<ItemNewEvent>(socket, 'item:new');
     await postItems(server, [item]);
     const { item: sent } = await event;
     expect(sent.media).toEqual([{ type: 'video' }]);
+    expect(sent.links).toEqual([]);
     expect(sent.text.length).toBeLessThanOrEqual(2_000);
     expect(sent.textTruncated).toBe(true);
   });

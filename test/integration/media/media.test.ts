@@ -56,8 +56,14 @@ describe.each([
       kind: 'video',
       sensitive: true,
       media: [{ type: 'video', url: `${origin.url}/video.mp4`, thumbnailUrl: `${origin.url}/thumb.png`, durationSec: 60 }],
+      links: [`${origin.url}/watch?v=1`],
     });
-    plain = anItem({ title: 'plain photo', kind: 'post', media: [{ type: 'photo', thumbnailUrl: `${origin.url}/plain.png` }] });
+    plain = anItem({
+      title: 'plain photo',
+      kind: 'post',
+      media: [{ type: 'photo', thumbnailUrl: `${origin.url}/plain.png` }],
+      links: [`${origin.url}/article`],
+    });
     notImage = anItem({
       title: 'odd media',
       media: [
@@ -102,11 +108,14 @@ describe.each([
     }
     const item = (await viewer.inject({ method: 'GET', url: `/api/v1/items/${idOf(sensitive)}` })).json();
     expect(item.media).toEqual([HIDDEN]);
+    expect(item.links).toEqual([]);
     const hit = (await viewer.inject({ method: 'GET', url: '/api/v1/search?q=prisoner' })).json().hits[0];
     expect(hit.item.media).toEqual([HIDDEN]);
-    // Media of items not marked sensitive are untouched.
+    expect(hit.item.links).toEqual([]);
+    // Media and links of items not marked sensitive are untouched.
     const other = (await viewer.inject({ method: 'GET', url: `/api/v1/items/${idOf(plain)}` })).json();
     expect(other.media[0].thumbnailUrl).toBe(`${origin.url}/plain.png`);
+    expect(other.links).toEqual([`${origin.url}/article`]);
   });
 
   it('refuses reveals by viewers and thumbnails of unrevealed sensitive items', async () => {
@@ -130,6 +139,9 @@ describe.each([
       { index: 0, type: 'video', url: `${origin.url}/video.mp4`, thumbnailUrl: thumbnailOf(sensitive), durationSec: 60 },
     ]);
     expect(Date.parse(revealed.revealedUntil) - Date.now()).toBeGreaterThan(14 * 60_000);
+    // The item itself now shows the analyst its links too.
+    const item = (await analyst.inject({ method: 'GET', url: `/api/v1/items/${idOf(sensitive)}` })).json();
+    expect(item.links).toEqual([`${origin.url}/watch?v=1`]);
 
     await test.store.sync();
     const audit = (await admin({ method: 'GET', url: '/api/v1/audit?action=media.reveal' })).json();

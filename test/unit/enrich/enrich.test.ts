@@ -94,4 +94,20 @@ describe('enrich', () => {
     expect(item.title?.length).toBe(2000);
     expect(check.Check(item)).toBe(true);
   });
+
+  it('keeps the links of the content as data: http(s) addresses only, each once, at most 100', () => {
+    const links = [
+      'https://Example.org/a',
+      'javascript:alert(1)',
+      'https://example.org/a',
+      'not a url',
+      `https://example.org/${'x'.repeat(5000)}`,
+      ...Array.from({ length: 150 }, (_, i) => `https://t.me/fw_test/${i}`),
+    ];
+    const { item } = enrich(rawItem({ links }), { source: hq, now });
+    expect(item.links?.slice(0, 2)).toEqual(['https://example.org/a', 'https://t.me/fw_test/0']);
+    expect(item.links).toHaveLength(100);
+    expect(check.Check(item)).toBe(true);
+    expect(enrich(rawItem({ links: ['ftp://example.org/x'] }), { source: hq, now }).item.links).toBeUndefined();
+  });
 });
