@@ -502,6 +502,9 @@ export class ReleaseLinker {
   }
 
   private nearest(sig: Signature, at: number, selfId: string): { entry: Entry; similarity: number } | null {
+    // Only items with a release are indexed by text: until one is remembered, nothing can match
+    // (an import into a source that opens no releases links by text to nothing it imports).
+    if (this.bands.size === 0) return null;
     let best: { entry: Entry; similarity: number } | null = null;
     // Texts that share one band by chance are common in a corpus on one topic; near-duplicates
     // share several (at Jaccard 0.5, eight of 32 on average). Verify only those.

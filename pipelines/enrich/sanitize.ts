@@ -3,6 +3,8 @@
  * characters removed, whitespace and Unicode (NFC) normalised. The result is plain text that the
  * dashboard renders as text.
  */
+import { inFastRanges } from '../../server/store/text.js';
+
 const ENTITIES: Record<string, string> = {
   amp: '&',
   lt: '<',
@@ -43,6 +45,8 @@ const NEEDS_CLEANING =
 export function sanitizeText(input: string): string {
   let text = input;
   if (!/[<&]/u.test(text) && !NEEDS_CLEANING.test(text)) {
+    // Text in the common scripts is in NFC already (see inFastRanges): nothing to copy.
+    if (inFastRanges(text)) return text;
     // NFC composes characters but never makes a control, a space or a line break, so the clean
     // text stays clean; the check after it only guards that reasoning.
     const composed = text.normalize('NFC');

@@ -84,6 +84,15 @@ export class CharClass {
   }
 }
 
+/**
+ * True when every character of the text is in the fast ranges (see FAST_RANGES). Such text is
+ * already in NFC: none of its characters changes under NFC, and none composes with a neighbour.
+ */
+export function inFastRanges(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (FAST_KIND[text.charCodeAt(i)] === 0) return false;
+  return true;
+}
+
 /** Case and diacritics folded (й→и, ё→е, é→e); Hangul round-trips through NFD/NFC unchanged. */
 export function fold(text: string): string {
   // Text in the fast ranges is folded character by character (see FAST_RANGES).

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../server/store/search-syntax.js';
-import { fold, searchable, searchableFolded, snippets, tokenize } from '../../server/store/text.js';
+import { fold, inFastRanges, searchable, searchableFolded, snippets, tokenize } from '../../server/store/text.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 
 describe('folding and tokens', () => {
@@ -78,6 +78,34 @@ describe('folding and tokens', () => {
       }),
       { numRuns: 3_000 },
     );
+  });
+});
+
+describe('text in the fast ranges', () => {
+  const fast = [
+    [0x0000, 0x00ff],
+    [0x0400, 0x0482],
+    [0x048a, 0x04ff],
+    [0x2010, 0x2027],
+    [0x2030, 0x205e],
+    [0xac00, 0xd7a3],
+  ].flatMap(([from, to]) =>
+    Array.from({ length: (to as number) - (from as number) + 1 }, (_, k) => String.fromCharCode((from as number) + k)),
+  );
+
+  it('is already in NFC, character by character and in any sequence (sanitizeText skips NFC for it)', () => {
+    expect(fast.filter((c) => !inFastRanges(c) || c.normalize('NFC') !== c)).toEqual([]);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fast), { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        expect(inFastRanges(text)).toBe(true);
+        expect(text.normalize('NFC')).toBe(text);
+      }),
+      { numRuns: 3_000 },
+    );
+    // A combining mark or a conjoining jamo is outside the ranges, and takes the general rule.
+    expect(inFastRanges('e\u0301')).toBe(false);
+    expect(sanitizeText('e\u0301 \u1100\u1161')).toBe('é 가');
   });
 });
 

@@ -431,10 +431,10 @@ export class ElasticsearchStore implements Store {
         // Looked up first: the cluster answers the lookup while Node prepares the chunk.
         const lookup = this.storedShare < 0.5 ? undefined : this.lookUp(chunkIds);
         lookup?.catch(() => undefined);
-        const prepared = new Map(
-          chunkIds.map((id) => [id, (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now, id, indexed?.[i]))]),
-        );
-        const write = this.upsertChunk(chunkIds, prepared, byId, results, lookup);
+        const prepare = (id: string) =>
+          (byId.get(id) ?? []).map((i) => prepareItem(inputs[i] as ItemInput, now, id, indexed?.[i]));
+        const prepared = new Map(chunkIds.map((id) => [id, prepare(id)]));
+        const write = this.upsertChunk(chunkIds, prepared, prepare, byId, results, lookup);
         write.catch(() => undefined);
         writes.push(write);
       }
@@ -467,6 +467,8 @@ export class ElasticsearchStore implements Store {
   private async upsertChunk(
     chunkIds: string[],
     prepared: Map<string, PreparedItem[]>,
+    /** Prepares an id's copies again (deterministic): for creates refused as conflicts, see below. */
+    prepare: (id: string) => PreparedItem[],
     byId: Map<string, number[]>,
     results: UpsertResult[],
     lookup: Promise<Map<string, StoredState>> | undefined,
@@ -479,18 +481,28 @@ export class ElasticsearchStore implements Store {
       const singles = chunkIds.filter((id) => prepared.get(id)?.length === 1);
       if (singles.length > 0) {
         const creates = new BulkBody(singles.length * 4096);
+        // Once in the body, a document's serialized pieces are let go while the cluster writes:
+        // kept, they were most of what the write held, and the collector copied them over and over
+        // when the cluster was slow to answer. Only what the answer needs stays; a create refused
+        // as a conflict (the item exists) is prepared again for the lookup that follows.
+        const shown = new Map<string, ReturnType<typeof withoutRaw>>();
         for (const id of singles) {
-          creates.add({ create: { _index: this.items, _id: id } }, ...itemDocJson((prepared.get(id) ?? [])[0] as PreparedItem));
+          const p = (prepared.get(id) ?? [])[0] as PreparedItem;
+          creates.add({ create: { _index: this.items, _id: id } }, ...itemDocJson(p));
+          shown.set(id, withoutRaw(p.item));
+          prepared.delete(id);
         }
         const outcome = await this.send(creates, { conflicts: true });
         const conflicted = new Set(outcome.conflicts.map((n) => singles[n] as string));
         for (const n of outcome.resent) maybeCreated.add(singles[n] as string);
         existing = conflicted.size;
         for (const id of singles) {
-          if (conflicted.has(id)) continue;
-          const p = (prepared.get(id) ?? [])[0] as PreparedItem;
+          if (conflicted.has(id)) {
+            prepared.set(id, prepare(id));
+            continue;
+          }
           const index = byId.get(id)?.[0] ?? 0;
-          results[index] = { index, id, status: 'created', item: withoutRaw(p.item) };
+          results[index] = { index, id, status: 'created', item: shown.get(id) as ReturnType<typeof withoutRaw> };
         }
         const created = new Set(singles.filter((id) => !conflicted.has(id)));
         lookupIds = chunkIds.filter((id) => !created.has(id));
