@@ -12,7 +12,7 @@
  * for their write. --max-old-space-size=300 leaves room above the live data (the release linker's
  * two-week window and the batches in flight, about 40-60 MB) so that full collections stay rare;
  * the heap grows to about 90 MB. The worker thread has its own small limits (WORKER_HEAP in
- * pipelines/imports.ts). Measured: 231-246 MB peak RSS for the 102 MB bench export into
+ * pipelines/imports.ts). Measured: 223-236 MB peak RSS for the 102 MB bench export into
  * Elasticsearch.
  */
 import { stat } from 'node:fs/promises';
