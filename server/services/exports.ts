@@ -60,6 +60,8 @@ const CSV_COLUMNS: [string, (item: ExportedItem) => string | number | boolean | 
   ['sensitive', (i) => i.sensitive],
   ['mediaTypes', (i) => i.media.map((m) => m.type).join(';')],
   ['mediaUrls', (i) => i.media.map((m) => (m.hidden ? 'hidden' : (m.url ?? ''))).join(';')],
+  // Separated by spaces, which an address never holds (a ; may be part of one).
+  ['links', (i) => i.links.join(' ')],
   ['demo', (i) => i.demo],
 ];
 

@@ -52,7 +52,12 @@ describe.each([
   let calls: () => number;
   let base: string;
   const hostile: ItemInput[] = [
-    anItem({ sourceId: 'hostile', title: '=HYPERLINK("http://evil.example","click")', text: 'plain' }),
+    anItem({
+      sourceId: 'hostile',
+      title: '=HYPERLINK("http://evil.example","click")',
+      text: 'plain',
+      links: ['https://evil.example/a?b=1,2', 'https://t.me/fw_test/7'],
+    }),
     anItem({ sourceId: 'hostile', title: '+1+2', text: '-3+4' }),
     anItem({ sourceId: 'hostile', title: '@SUM(A1:A9)', text: 'a, "quoted", and\nmultiline text' }),
     anItem({ sourceId: 'hostile', title: 'tab', text: '\tstarts with a tab' }),
@@ -64,6 +69,7 @@ describe.each([
     title: 'sensitive carrier',
     sensitive: true,
     media: [{ type: 'video', url: 'https://cdn.hostile.example/v.mp4', thumbnailUrl: 'https://cdn.hostile.example/t.jpg' }],
+    links: ['https://cdn.hostile.example/watch?v=1'],
   });
 
   beforeAll(async () => {
@@ -173,11 +179,12 @@ describe.each([
     const byId = new Map(records.map((r) => [r.id, r]));
     const row = (item: ItemInput) => byId.get(idOf(item)) ?? {};
     expect(row(hostile[0] as ItemInput).title).toBe(`'=HYPERLINK("http://evil.example","click")`);
+    expect(row(hostile[0] as ItemInput).links).toBe('https://evil.example/a?b=1,2 https://t.me/fw_test/7');
     expect(row(hostile[1] as ItemInput)).toMatchObject({ title: "'+1+2", text: "'-3+4" });
     expect(row(hostile[2] as ItemInput)).toMatchObject({ title: "'@SUM(A1:A9)", text: 'a, "quoted", and\nmultiline text' });
     expect(row(hostile[3] as ItemInput).text).toBe("'\tstarts with a tab");
     expect(row(hostile[4] as ItemInput).title).toBe('Київ, «лапки» і 북한군');
-    expect(row(sensitive)).toMatchObject({ sensitive: 'true', mediaTypes: 'video', mediaUrls: 'hidden' });
+    expect(row(sensitive)).toMatchObject({ sensitive: 'true', mediaTypes: 'video', mediaUrls: 'hidden', links: '' });
     expect(res.body).not.toContain('cdn.hostile.example');
     expect(res.body).not.toContain('RAW-PAYLOAD-MARKER');
     const noBom = await inject({ method: 'GET', url: '/api/v1/exports/search.csv?source=hostile' });
