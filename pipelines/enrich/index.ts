@@ -195,12 +195,13 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
   // Folded once, for the frames and entities, the signature and the search index: folding a line
   // break is a line break, so the fold of the combined text is the folds joined.
   const folded = { title: fold(title), text: fold(text) };
+  const foldedCombined = title.length > 0 ? `${folded.title}\n${folded.text}` : folded.text;
 
   const language = detectLanguage(combined);
   const lang = chooseLanguage(raw.lang, language);
   const side = isSide(raw.side) ? raw.side : context.source.side;
 
-  const analyzed = analyzeText(combined, title.length > 0 ? `${folded.title}\n${folded.text}` : folded.text);
+  const analyzed = analyzeText(combined, foldedCombined);
   const frames = tagFrames(analyzed, lang ?? 'und', cb);
   const entities = findEntities(analyzed, context.entities ?? defaultEntityList()).slice(0, 200);
 
@@ -261,7 +262,7 @@ export function prepareEnrichment(raw: EnrichInput, context: Omit<EnrichContext,
     item,
     language,
     candidate,
-    signature: itemSignature(candidate, folded),
+    signature: itemSignature(candidate, foldedCombined),
     search: { title: searchableFolded(folded.title), text: searchableFolded(folded.text) },
   };
 }

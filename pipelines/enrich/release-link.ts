@@ -245,10 +245,11 @@ function foldedSignature(folded: string): TextSignature {
 
 /**
  * The signature of an item's title and text, for link() and remember() of the same item.
- * `folded`: fold() of the title and of the text, when the caller has them (they are not folded again).
+ * `folded`: fold() of the title, a line break and the text (or of the text alone when there is no
+ * title: a line break is no word), when the caller has it; it is not folded again.
  */
-export function itemSignature(item: { title?: string; text: string }, folded?: { title: string; text: string }): TextSignature {
-  return folded ? foldedSignature(`${folded.title}\n${folded.text}`) : computeSignature(linkText(item));
+export function itemSignature(item: { title?: string; text: string }, folded?: string): TextSignature {
+  return foldedSignature(folded ?? fold(linkText(item)));
 }
 
 /** A signature worth comparing under a linker's minimum, or null (too few words or shingles). */

@@ -17,7 +17,7 @@ const foldSlow = (text: string) => text.normalize('NFD').replace(MARKS, '').norm
  * depending on its neighbours, so folding such text is folding each character on its own, from a
  * table the general rule (below) makes for each. Other text takes the general rule.
  */
-const FAST_RANGES: [number, number][] = [
+export const FAST_RANGES: readonly (readonly [number, number])[] = [
   [0x0000, 0x00ff],
   [0x0400, 0x0482],
   [0x048a, 0x04ff],

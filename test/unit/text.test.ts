@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../../server/store/search-syntax.js';
-import { fold, inFastRanges, searchable, searchableFolded, snippets, tokenize } from '../../server/store/text.js';
+import { FAST_RANGES, fold, inFastRanges, searchable, searchableFolded, snippets, tokenize } from '../../server/store/text.js';
 import { sanitizeLine, sanitizeText } from '../../pipelines/enrich/sanitize.js';
 
 describe('folding and tokens', () => {
@@ -82,15 +82,8 @@ describe('folding and tokens', () => {
 });
 
 describe('text in the fast ranges', () => {
-  const fast = [
-    [0x0000, 0x00ff],
-    [0x0400, 0x0482],
-    [0x048a, 0x04ff],
-    [0x2010, 0x2027],
-    [0x2030, 0x205e],
-    [0xac00, 0xd7a3],
-  ].flatMap(([from, to]) =>
-    Array.from({ length: (to as number) - (from as number) + 1 }, (_, k) => String.fromCharCode((from as number) + k)),
+  const fast = FAST_RANGES.flatMap(([from, to]) =>
+    Array.from({ length: to - from + 1 }, (_, k) => String.fromCharCode(from + k)),
   );
 
   it('is already in NFC, character by character and in any sequence (sanitizeText skips NFC for it)', () => {

@@ -34,7 +34,7 @@ function reference(folded: string): { mins: number[]; size: number; tokens: numb
 }
 
 const signatureOf = (title: string, text: string) => {
-  const s = itemSignature({ title, text }, { title: fold(title), text: fold(text) });
+  const s = itemSignature({ title, text }, `${fold(title)}\n${fold(text)}`);
   return { mins: [...s.mins], size: s.size, tokens: s.tokens };
 };
 
